@@ -1,0 +1,146 @@
+"""brat standoff (`NAME.txt` + `NAME.ann`): the canonical on-disk format of annotated documents.
+
+Only `T` (text-bound) and `R` (relation) lines are part of the schema. Offsets are code-point
+indices into the `.txt` file read as UTF-8 with newlines untranslated; end is exclusive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pressdeals.document import AnnotatedDoc, Entity, Relation
+
+_T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+) (\d+)\t(.*)$")
+_R_LINE = re.compile(r"^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*$")
+
+
+class BratError(ValueError):
+    """A problem in a brat file, with `path:line: message` in its text."""
+
+
+@dataclass(frozen=True)
+class BratEntity:
+    id: str
+    label: str
+    start: int
+    end: int
+    surface: str
+    line: int
+
+
+@dataclass(frozen=True)
+class BratRelation:
+    id: str
+    label: str
+    arg1: str
+    arg2: str
+    line: int
+
+
+@dataclass
+class AnnFile:
+    entities: list[BratEntity]
+    relations: list[BratRelation]
+    syntax_errors: list[tuple[int, str]]  # (line number, message)
+
+
+def surface_field(span_text: str) -> str:
+    """brat's surface field: each newline, carriage return or tab written as one space."""
+    return span_text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def parse_ann(ann_text: str) -> AnnFile:
+    entities, relations, errors = [], [], []
+    for number, line in enumerate(ann_text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        if m := _T_LINE.match(line):
+            entities.append(
+                BratEntity(m[1], m[2], int(m[3]), int(m[4]), m[5], number)
+            )
+        elif m := _R_LINE.match(line):
+            relations.append(BratRelation(m[1], m[2], m[3], m[4], number))
+        elif _is_discontinuous(line):
+            errors.append((number, "discontinuous spans are not supported: split the mention"))
+        elif line.startswith(("T", "R")):
+            errors.append((number, f"malformed {line[0]} line: {line[:60]!r}"))
+        else:
+            errors.append(
+                (number, f"unsupported annotation line (only T and R are used): {line[:60]!r}")
+            )
+    return AnnFile(entities, relations, errors)
+
+
+def _is_discontinuous(line: str) -> bool:
+    fields = line.split("\t")
+    return line.startswith("T") and len(fields) > 1 and ";" in fields[1]
+
+
+def read_text(txt_path: Path) -> str:
+    # newline="" keeps \r\n as two code points, so offsets match the bytes on disk
+    with open(txt_path, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def ann_path(txt_path: Path) -> Path:
+    return txt_path.with_suffix(".ann")
+
+
+def read_brat(txt_path: Path) -> AnnotatedDoc:
+    """Read one annotated document; raises BratError on any problem the reader cannot skip.
+
+    Use `pressdeals validate` for a full report; this stops at the first hard error.
+    """
+    txt_path = Path(txt_path)
+    text = read_text(txt_path)
+    ann = ann_path(txt_path)
+    if not ann.exists():
+        raise BratError(f"{ann}:0: missing .ann file for {txt_path.name}")
+    parsed = parse_ann(ann.read_text(encoding="utf-8"))
+    if parsed.syntax_errors:
+        line, msg = parsed.syntax_errors[0]
+        raise BratError(f"{ann}:{line}: {msg}")
+    by_id: dict[str, Entity] = {}
+    for be in parsed.entities:
+        if not 0 <= be.start < be.end <= len(text):
+            raise BratError(f"{ann}:{be.line}: offsets {be.start}-{be.end} out of range")
+        if be.id in by_id:
+            raise BratError(f"{ann}:{be.line}: duplicate id {be.id}")
+        by_id[be.id] = Entity(be.start, be.end, be.label)
+    relations = []
+    for br in parsed.relations:
+        for arg in (br.arg1, br.arg2):
+            if arg not in by_id:
+                raise BratError(f"{ann}:{br.line}: relation argument {arg} is not defined")
+        relations.append(Relation(by_id[br.arg1], by_id[br.arg2], br.label))
+    return AnnotatedDoc(txt_path.stem, text, list(by_id.values()), relations)
+
+
+def format_ann(doc: AnnotatedDoc) -> str:
+    """The .ann text of `doc`, ids numbered in offset order so output is stable and diffable."""
+    doc = doc.sorted()
+    ids = {ent: f"T{i}" for i, ent in enumerate(doc.entities, start=1)}
+    lines = [
+        f"{ids[e]}\t{e.label} {e.start} {e.end}\t{surface_field(e.surface(doc.text))}"
+        for e in doc.entities
+    ]
+    for i, rel in enumerate(doc.relations, start=1):
+        lines.append(f"R{i}\t{rel.label} Arg1:{ids[rel.head]} Arg2:{ids[rel.tail]}\t")
+    return "".join(line + "\n" for line in lines)
+
+
+def write_brat(doc: AnnotatedDoc, folder: Path) -> Path:
+    """Write NAME.txt (byte-identical text) and NAME.ann into `folder`; returns the .txt path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    txt = folder / f"{doc.id}.txt"
+    with open(txt, "w", encoding="utf-8", newline="") as fh:
+        fh.write(doc.text)
+    ann_path(txt).write_text(format_ann(doc), encoding="utf-8")
+    return txt
+
+
+def read_brat_dir(folder: Path) -> list[AnnotatedDoc]:
+    return [read_brat(p) for p in sorted(Path(folder).glob("*.txt"))]
