@@ -1,0 +1,116 @@
+"""Line-wrap and sentence rules shared by the validator and the pipeline.
+
+Press releases arrive hard-wrapped (a newline, sometimes a blank line, every ~75
+characters). `unwrap` replaces the newlines of such soft wraps with spaces, keeping the
+length, so every offset into the unwrapped text is an offset into the original.
+`sentence_spans` splits text into sentences the way the schema counts them: a title or
+heading line is one sentence, and a soft wrap never ends one.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+_LINE = re.compile(r"[^\r\n]*")
+_TERMINAL = re.compile(r"""[.!?:;]["'”’)\]]*$|--$|—$""")
+_BULLET = re.compile(r"^\s*(?:[-*•▪●–]|\d{1,2}[.)])\s")
+_ABBREVIATIONS = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "co", "ltd", "inc", "corp", "dept",
+    "govt", "gov", "approx", "est", "vs", "e.g", "i.e", "etc", "rs", "sh", "ksh", "jr", "sr",
+    "u.s", "u.k", "u.a.e", "u.n", "mt", "op", "vol", "fig",
+}
+# a sentence-final full stop followed by what can start a sentence
+_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)]*(?P<gap>\s+)(?=["'“‘(]?[A-Z0-9])""")
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line, end excluding the line break."""
+    spans, pos = [], 0
+    while pos <= len(text):
+        m = _LINE.match(text, pos)
+        spans.append((pos, m.end()))
+        pos = m.end()
+        if pos >= len(text):
+            break
+        pos += 2 if text.startswith("\r\n", pos) else 1
+    return spans
+
+
+def wrap_width(text: str) -> int | None:
+    """The column the text is hard-wrapped at, or None when it is not hard-wrapped."""
+    lengths = [len(text[s:e].rstrip()) for s, e in _lines(text) if text[s:e].strip()]
+    body = [n for n in lengths if n >= 40]
+    if len(body) < 4:
+        return None
+    width = int(statistics.median(body))
+    near = sum(1 for n in body if width * 0.75 <= n <= width + 8)
+    return width if width <= 110 and near / len(body) >= 0.6 else None
+
+
+def soft_wraps(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the line breaks (blank lines included) that are soft wraps."""
+    width = wrap_width(text)
+    content = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
+    wraps = []
+    for (s1, e1), (s2, _) in zip(content, content[1:], strict=False):
+        prev, nxt = text[s1:e1].rstrip(), text[s2:].lstrip(" \t")
+        if _TERMINAL.search(prev) or _BULLET.match(nxt):
+            continue
+        lower_next = nxt[:1].islower()
+        wrapped_line = width is not None and width * 0.6 <= len(prev) <= width + 8
+        if lower_next or wrapped_line:
+            gap_start = s1 + len(prev)
+            wraps.append((gap_start, s2 + (len(text[s2:]) - len(text[s2:].lstrip(" \t")))))
+    return wraps
+
+
+def unwrap(text: str) -> str:
+    """`text` with every character of each soft wrap replaced by a space (same length)."""
+    chars = list(text)
+    for start, end in soft_wraps(text):
+        for i in range(start, end):
+            if chars[i] in "\r\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
+    if not word:
+        return False
+    w = word.group(1).lower()
+    return w in _ABBREVIATIONS or len(w) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", w))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences as (start, end) offsets, trimmed of surrounding whitespace."""
+    flat = unwrap(text)
+    spans = []
+    for ls, le in _lines(flat):
+        start = ls
+        for m in _BOUNDARY.finditer(flat, ls, le):
+            dot = m.start() - 1  # the lookbehind puts the [.!?] just before the match
+            if flat[dot] == "." and _is_abbreviation(flat, dot):
+                continue
+            spans.append((start, m.start("gap")))
+            start = m.end("gap")
+        spans.append((start, le))
+    result = []
+    for s, e in spans:
+        chunk = flat[s:e]
+        if chunk.strip():
+            s += len(chunk) - len(chunk.lstrip())
+            e -= len(chunk) - len(chunk.rstrip())
+            result.append((s, e))
+    return result
+
+
+def sentence_index(text: str) -> list[int]:
+    """For each character, the index of the sentence it belongs to (-1 between sentences)."""
+    index = [-1] * len(text)
+    for i, (s, e) in enumerate(sentence_spans(text)):
+        for j in range(s, e):
+            index[j] = i
+    return index

@@ -1,0 +1,197 @@
+"""Checks annotated documents against the schema and reports `file:line: message`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.text import sentence_index
+from pressdeals.brat import ann_path, parse_ann, read_text, surface_field
+from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS, relation_allowed
+
+_OPENERS = {'"': '"', "'": "'", "“": "”", "‘": "’", "(": ")", "[": "]", "«": "»", "「": "」"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+_DETERMINERS = ("the ", "a ", "an ", "this ", "these ")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else "warning: "
+        return f"{self.path}:{self.line}: {tag}{self.message}"
+
+
+@dataclass(frozen=True)
+class _Ent:
+    id: str
+    label: str
+    start: int
+    end: int
+    surface: str | None  # as written in the annotation file, when it has one
+    line: int
+
+
+@dataclass(frozen=True)
+class _Rel:
+    id: str
+    label: str
+    arg1: str
+    arg2: str
+    line: int
+
+
+def _enclosing_mark(span: str) -> str | None:
+    """The quote or bracket that wrongly starts or ends `span`, if any.
+
+    A mark is fine inside a name (`“Brighter Moonlight” Gala`) but not when it encloses the
+    whole span or has lost its partner to the boundary.
+    """
+    first, last = span[:1], span[-1:]
+    if first in _OPENERS and (last == _OPENERS[first] or _OPENERS[first] not in span[1:]):
+        return first
+    if last in _CLOSERS and (first == _CLOSERS[last] or _CLOSERS[last] not in span[:-1]):
+        return last
+    return None
+
+
+def check_document(
+    text: str, ents: list[_Ent], rels: list[_Rel], path: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def err(line: int, msg: str, severity: str = "error") -> None:
+        problems.append(Problem(path, line, severity, msg))
+
+    seen: dict[str, int] = {}
+    valid: dict[str, _Ent] = {}
+    for e in ents:
+        if e.id in seen:
+            err(e.line, f"duplicate id {e.id} (first on line {seen[e.id]})")
+            continue
+        seen[e.id] = e.line
+        if e.label not in ENTITY_LABELS:
+            err(e.line, f"unknown entity label {e.label!r}; allowed: {', '.join(ENTITY_LABELS)}")
+        if not (0 <= e.start < e.end <= len(text)):
+            err(e.line, f"offsets {e.start}-{e.end} out of range (text has {len(text)} characters)")
+            continue
+        span = text[e.start : e.end]
+        if e.surface is not None and surface_field(span) != e.surface:
+            err(e.line, f"surface {e.surface!r} does not match the text at {e.start}-{e.end}: {span!r}")
+            continue
+        if span != span.strip():
+            err(e.line, f"span {span!r} starts or ends with whitespace")
+        elif mark := _enclosing_mark(span):
+            err(e.line, f"span {span!r} starts or ends with an enclosing {mark!r}: leave it out")
+        elif span.lower().startswith(_DETERMINERS):
+            err(e.line, f"span {span!r} starts with a determiner: leave it out", "warning")
+        elif span.endswith(("'s", "’s")) and e.label != "COUNT":
+            err(e.line, f"span {span!r} ends with a possessive 's: leave it out", "warning")
+        valid[e.id] = e
+    ordered = sorted(valid.values(), key=lambda e: (e.start, -e.end))
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start < a.end:
+            kind = "nested in" if b.end <= a.end else "overlaps"
+            err(b.line, f"entity {b.id} {text[b.start:b.end]!r} {kind} {a.id} (line {a.line})")
+
+    sentence_of = sentence_index(text) if rels else []
+    pairs: dict[tuple[str, str, str], int] = {}
+    for r in rels:
+        if r.id in seen:
+            err(r.line, f"duplicate id {r.id} (first on line {seen[r.id]})")
+            continue
+        seen[r.id] = r.line
+        if r.label not in RELATION_LABELS:
+            err(r.line, f"unknown relation label {r.label!r}; allowed: {', '.join(RELATION_LABELS)}")
+            continue
+        missing = [a for a in (r.arg1, r.arg2) if a not in valid]
+        if missing:
+            err(r.line, f"relation argument(s) {', '.join(missing)} not defined or invalid")
+            continue
+        head, tail = valid[r.arg1], valid[r.arg2]
+        if not relation_allowed(r.label, head.label, tail.label):
+            err(r.line, f"{r.label} cannot link {head.label} -> {tail.label}")
+        key = (r.label, r.arg1, r.arg2)
+        if key in pairs:
+            err(r.line, f"duplicate relation (same as line {pairs[key]})")
+        pairs[key] = r.line
+        if sentence_of[head.start] != sentence_of[tail.start]:
+            err(r.line, f"{r.label} arguments {head.id} and {tail.id} are not in the same sentence",
+                "warning")
+    return problems
+
+
+def validate_brat(txt_path: Path) -> list[Problem]:
+    ann = ann_path(txt_path)
+    if not ann.exists():
+        return [Problem(str(ann), 0, "error", f"missing .ann file for {txt_path.name}")]
+    try:
+        text = read_text(txt_path)
+    except UnicodeDecodeError as exc:
+        return [Problem(str(txt_path), 0, "error", f"not valid UTF-8 ({exc.reason})")]
+    parsed = parse_ann(ann.read_text(encoding="utf-8"))
+    problems = [Problem(str(ann), line, "error", msg) for line, msg in parsed.syntax_errors]
+    ents = [_Ent(e.id, e.label, e.start, e.end, e.surface, e.line) for e in parsed.entities]
+    rels = [_Rel(r.id, r.label, r.arg1, r.arg2, r.line) for r in parsed.relations]
+    return problems + check_document(text, ents, rels, str(ann))
+
+
+def validate_jsonl(path: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                text = rec["text"]
+                ents = [
+                    _Ent(f"entity {i}", str(e["label"]), int(e["start"]), int(e["end"]),
+                         None if e.get("text") is None else surface_field(e["text"]), number)
+                    for i, e in enumerate(rec.get("entities", []))
+                ]
+                span_id = {(e.start, e.end): e.id for e in ents}
+                rels = [
+                    _Rel(f"relation {i}", str(r["label"]),
+                         span_id.get((int(r["head"]["start"]), int(r["head"]["end"])), "head?"),
+                         span_id.get((int(r["tail"]["start"]), int(r["tail"]["end"])), "tail?"),
+                         number)
+                    for i, r in enumerate(rec.get("relations", []))
+                ]
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                problems.append(Problem(str(path), number, "error", f"malformed record: {exc}"))
+                continue
+            problems += check_document(text, ents, rels, str(path))
+    return problems
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """The annotated documents under `paths`: brat .txt files and .jsonl files."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found += sorted(p.rglob("*.txt")) + sorted(p.rglob("*.jsonl"))
+        elif p.suffix == ".ann":
+            found.append(p.with_suffix(".txt"))
+        else:
+            found.append(p)
+    return found
+
+
+def validate_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
+    """Validate every document under `paths`; returns (documents checked, problems)."""
+    files = collect(paths)
+    problems: list[Problem] = []
+    for f in files:
+        if not f.exists():
+            problems.append(Problem(str(f), 0, "error", "no such file"))
+        elif f.suffix == ".jsonl":
+            problems += validate_jsonl(f)
+        else:
+            problems += validate_brat(f)
+    return len(files), problems
