@@ -76,6 +76,26 @@ def unwrap(text: str) -> str:
     return "".join(chars)
 
 
+def collapse_wraps(text: str) -> tuple[str, list[int]]:
+    """`text` with each soft wrap (and the spaces around it) replaced by one space.
+
+    Returns the new text and, for each of its positions plus one past the end, the
+    position in `text` it came from, so spans found in the new text map back exactly.
+    """
+    parts: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for start, end in soft_wraps(text):
+        while start > pos and text[start - 1] in " \t":
+            start -= 1
+        parts.append(text[pos:start] + " ")
+        origin.extend(range(pos, start + 1))
+        pos = end
+    parts.append(text[pos:])
+    origin.extend(range(pos, len(text) + 1))
+    return "".join(parts), origin
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
     if not word:

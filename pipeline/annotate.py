@@ -1,0 +1,100 @@
+"""Run a pipeline over raw texts and return annotations whose offsets index the raw text.
+
+Soft line wraps are collapsed before the pipeline sees the text (see `pipeline.text`), so
+hard-wrapped and unwrapped versions of a document are tagged alike; every span is mapped
+back to the original text afterwards.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.pipeline import EntityRecognizer
+from spacy.tokens import Doc
+
+from pipeline.extensions import register_extensions
+from pipeline.text import collapse_wraps
+from pressdeals.document import AnnotatedDoc, Entity, Relation
+
+register_extensions()
+ENTITY_SETTERS = ("ner", "entity_ruler", "span_ruler")
+
+
+class _Mapping:
+    def __init__(self, text: str) -> None:
+        self.flat, self.origin = collapse_wraps(text)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def to_flat(self, start: int, end: int) -> tuple[int, int]:
+        return bisect_left(self.origin, start), bisect_left(self.origin, end - 1) + 1
+
+
+def _read_doc(doc: Doc, doc_id: str, text: str, mapping: _Mapping,
+              label_map: dict[str, str] | None) -> AnnotatedDoc:
+    entities: dict[tuple[int, int], Entity] = {}
+    for span in doc.ents:
+        label = span.label_ if label_map is None else label_map.get(span.label_)
+        if label is None:
+            continue
+        start, end = mapping.to_original(span.start_char, span.end_char)
+        entities[(span.start_char, span.end_char)] = Entity(start, end, label)
+    relations = []
+    for r in doc._.relations or []:
+        head, tail = entities.get(tuple(r["head"])), entities.get(tuple(r["tail"]))
+        if head is not None and tail is not None:
+            relations.append(Relation(head, tail, r["label"], r.get("score")))
+    return AnnotatedDoc(doc_id, text, list(entities.values()), relations)
+
+
+def annotate(
+    nlp: Language,
+    docs: Iterable[tuple[str, str]],
+    *,
+    batch_size: int = 64,
+    n_process: int = 1,
+    label_map: dict[str, str] | None = None,
+) -> Iterator[AnnotatedDoc]:
+    """Tag `(id, text)` pairs; yields one AnnotatedDoc per input, in order.
+
+    `label_map` renames entity labels (and drops those it does not name), for pipelines
+    trained on another scheme such as `en_core_web_sm`.
+    """
+    items = ((text, (doc_id, text)) for doc_id, text in docs)
+
+    def flat_items():
+        for text, ctx in items:
+            mapping = _Mapping(text)
+            yield mapping.flat, (*ctx, mapping)
+
+    for doc, (doc_id, text, mapping) in nlp.pipe(
+        flat_items(), as_tuples=True, batch_size=batch_size, n_process=n_process
+    ):
+        yield _read_doc(doc, doc_id, text, mapping, label_map)
+
+
+def annotate_with_gold_entities(nlp: Language, gold: Iterable[AnnotatedDoc]) -> Iterator[AnnotatedDoc]:
+    """Run every component except the entity recognisers on documents whose entities are
+    the gold ones: scores the relation component on its own."""
+    steps = [
+        (name, proc) for name, proc in nlp.pipeline
+        if name not in ENTITY_SETTERS and not isinstance(proc, EntityRecognizer)
+    ]
+    for g in gold:
+        mapping = _Mapping(g.text)
+        doc = nlp.make_doc(mapping.flat)
+        spans = []
+        for ent in sorted(g.entities):
+            start, end = mapping.to_flat(ent.start, ent.end)
+            span = doc.char_span(start, end, label=ent.label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.ents = spans
+        for _, proc in steps:
+            doc = proc(doc)
+        pred = _read_doc(doc, g.id, g.text, mapping, None)
+        # keep the gold entity objects so that only relations can differ
+        yield AnnotatedDoc(g.id, g.text, list(g.entities), pred.relations)

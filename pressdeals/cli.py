@@ -1,0 +1,156 @@
+"""The `pressdeals` command: validate, convert, tag and evaluate annotated press releases."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Deal facts (counts, amounts, events) from investment and trade-event press releases.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "pressdeals-cpu"
+# en_core_web_sm's labels mapped onto the schema, for the off-the-shelf baseline
+SM_LABEL_MAP = {"CARDINAL": "COUNT", "MONEY": "MONEY", "EVENT": "EVENT", "ORG": "ORG", "GPE": "GPE"}
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def parse_label_map(spec: str | None) -> dict[str, str] | None:
+    if not spec:
+        return None
+    if spec == "en_core_web_sm":
+        return dict(SM_LABEL_MAP)
+    pairs = [item.split("=", 1) for item in spec.split(",") if item]
+    if any(len(p) != 2 for p in pairs):
+        _fail(f"--label-map {spec!r}: write FROM=TO pairs separated by commas, or 'en_core_web_sm'")
+    return {a.strip(): b.strip() for a, b in pairs}
+
+
+def load_model(model: str):
+    import spacy
+
+    try:
+        return spacy.load(model)
+    except OSError as exc:
+        hint = ""
+        if Path(model) == DEFAULT_MODEL:
+            hint = " (the shipped model is missing: rebuild it with `pressdeals train cpu --ship`)"
+        _fail(f"cannot load model {model!r}{hint}: {exc}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="brat folders, .txt/.ann files or .jsonl files")],
+) -> None:
+    """Check annotated documents against the schema; prints file:line: message per problem."""
+    from pressdeals.validate import validate_paths
+
+    n_docs, problems = validate_paths(paths)
+    for problem in problems:
+        typer.echo(str(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    typer.echo(f"{n_docs} document file(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
+    if n_docs == 0:
+        _fail("no annotated documents found", 1)
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def convert(
+    source: Annotated[Path, typer.Argument(help="brat folder, .jsonl or .spacy file")],
+    target: Annotated[Path, typer.Argument(help="brat folder, .jsonl or .spacy file (by suffix)")],
+) -> None:
+    """Convert annotated documents between brat, JSONL and spaCy DocBin, losslessly."""
+    from pipeline.tokenizer import blank_nlp
+    from pressdeals.brat import BratError, read_brat_dir, write_brat
+    from pressdeals.jsonl import JsonlError, read_jsonl, write_jsonl
+    from pressdeals.spacy_docs import AlignmentError, read_docbin, write_docbin
+
+    nlp = blank_nlp()
+    try:
+        if source.is_dir():
+            docs = read_brat_dir(source)
+        elif source.suffix == ".jsonl":
+            docs = list(read_jsonl(source))
+        elif source.suffix == ".spacy":
+            docs = list(read_docbin(source, nlp))
+        else:
+            _fail(f"{source}: expected a brat folder, a .jsonl or a .spacy file")
+        if target.suffix == ".jsonl":
+            n = write_jsonl(docs, target)
+        elif target.suffix == ".spacy":
+            n = write_docbin(docs, nlp, target)
+        else:
+            for doc in docs:
+                write_brat(doc, target)
+            n = len(docs)
+    except (BratError, JsonlError, AlignmentError) as exc:
+        _fail(str(exc), 1)
+    typer.echo(f"wrote {n} document(s) to {target}")
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="gold brat folder or .jsonl")],
+    model: Annotated[Optional[str], typer.Option(help="pipeline to run (path or package)")] = None,
+    pred: Annotated[Optional[Path], typer.Option(help="score saved predictions (.jsonl) instead")] = None,
+    report: Annotated[Optional[Path], typer.Option(help="write the figures as JSON here")] = None,
+    errors: Annotated[Optional[Path], typer.Option(help="write a per-document error listing here")] = None,
+    label_map: Annotated[Optional[str], typer.Option(help="FROM=TO,... or 'en_core_web_sm'")] = None,
+) -> None:
+    """Score a pipeline (or saved predictions) on gold documents: P/R/F1 per label."""
+    from evaluation.evaluate import (
+        EvaluationError,
+        align,
+        build_report,
+        error_listing,
+        format_report,
+        load_documents,
+        report_as_dict,
+    )
+    from pressdeals.jsonl import JsonlError, read_jsonl
+
+    if model and pred:
+        _fail("give --model or --pred, not both")
+    try:
+        gold_docs = load_documents(gold)
+        gold_entity_pairs = None
+        if pred is not None:
+            pred_docs = list(read_jsonl(pred))
+        else:
+            from pipeline.annotate import annotate, annotate_with_gold_entities
+
+            nlp = load_model(model or str(DEFAULT_MODEL))
+            mapping = parse_label_map(label_map)
+            pred_docs = list(annotate(nlp, ((d.id, d.text) for d in gold_docs), label_map=mapping))
+            if mapping is None and "relation_extractor" in nlp.pipe_names:
+                gold_entity_pairs = list(zip(gold_docs, annotate_with_gold_entities(nlp, gold_docs), strict=True))
+        pairs = align(gold_docs, pred_docs)
+    except (EvaluationError, JsonlError) as exc:
+        _fail(str(exc), 1)
+    result = build_report(pairs, gold_entity_pairs)
+    typer.echo(format_report(result))
+    if report:
+        report.write_text(json.dumps(report_as_dict(result), indent=2) + "\n", encoding="utf-8")
+    if errors:
+        errors.write_text(error_listing(pairs), encoding="utf-8")
+
+
+def main() -> None:  # pragma: no cover
+    app(prog_name="pressdeals")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
