@@ -42,7 +42,9 @@ def load_documents(path: Path) -> list[AnnotatedDoc]:
     raise EvaluationError(f"{path}: expected a brat folder or a .jsonl file")
 
 
-def align(gold: list[AnnotatedDoc], pred: list[AnnotatedDoc]) -> list[tuple[AnnotatedDoc, AnnotatedDoc]]:
+def align(
+    gold: list[AnnotatedDoc], pred: list[AnnotatedDoc]
+) -> list[tuple[AnnotatedDoc, AnnotatedDoc]]:
     """Pair predictions with gold documents by id; the texts must be identical."""
     by_id = {p.id: p for p in pred}
     pairs, missing = [], []
@@ -71,7 +73,9 @@ def build_report(
     return {
         "entities": score_entities(pairs),
         "relations": score_relations(pairs),
-        "relations_gold_entities": None if gold_entity_pairs is None else score_relations(gold_entity_pairs),
+        "relations_gold_entities": None
+        if gold_entity_pairs is None
+        else score_relations(gold_entity_pairs),
         "deals": score_deals(pairs),
     }
 
@@ -92,9 +96,8 @@ def format_report(report: dict[str, dict[str, PRF] | None]) -> str:
             lines.append("  n/a (needs --model: saved predictions have no gold-entity run)")
             continue
         for label, prf in table.items():
-            lines.append(
-                f"  {label:<10}{prf.precision:>8.3f}{prf.recall:>8.3f}{prf.f1:>8.3f}{prf.support:>9}"
-            )
+            p, r, f = prf.precision, prf.recall, prf.f1
+            lines.append(f"  {label:<10}{p:>8.3f}{r:>8.3f}{f:>8.3f}{prf.support:>9}")
     return "\n".join(lines)
 
 

@@ -87,8 +87,12 @@ def _by_label(
 
 
 def score_entities(pairs: list[tuple[AnnotatedDoc, AnnotatedDoc]]) -> dict[str, PRF]:
-    labels = tuple(sorted({e.label for g, p in pairs for e in g.entities + p.entities}
-                          | set(ENTITY_LABELS), key=_label_order))
+    labels = tuple(
+        sorted(
+            {e.label for g, p in pairs for e in g.entities + p.entities} | set(ENTITY_LABELS),
+            key=_label_order,
+        )
+    )
     return _by_label(pairs, entity_keys, labels)
 
 

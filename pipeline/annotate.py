@@ -33,8 +33,9 @@ class _Mapping:
         return bisect_left(self.origin, start), bisect_left(self.origin, end - 1) + 1
 
 
-def _read_doc(doc: Doc, doc_id: str, text: str, mapping: _Mapping,
-              label_map: dict[str, str] | None) -> AnnotatedDoc:
+def _read_doc(
+    doc: Doc, doc_id: str, text: str, mapping: _Mapping, label_map: dict[str, str] | None
+) -> AnnotatedDoc:
     entities: dict[tuple[int, int], Entity] = {}
     for span in doc.ents:
         label = span.label_ if label_map is None else label_map.get(span.label_)
@@ -76,11 +77,14 @@ def annotate(
         yield _read_doc(doc, doc_id, text, mapping, label_map)
 
 
-def annotate_with_gold_entities(nlp: Language, gold: Iterable[AnnotatedDoc]) -> Iterator[AnnotatedDoc]:
+def annotate_with_gold_entities(
+    nlp: Language, gold: Iterable[AnnotatedDoc]
+) -> Iterator[AnnotatedDoc]:
     """Run every component except the entity recognisers on documents whose entities are
     the gold ones: scores the relation component on its own."""
     steps = [
-        (name, proc) for name, proc in nlp.pipeline
+        (name, proc)
+        for name, proc in nlp.pipeline
         if name not in ENTITY_SETTERS and not isinstance(proc, EntityRecognizer)
     ]
     for g in gold:

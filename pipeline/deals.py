@@ -41,9 +41,7 @@ def _money(ent: Entity, text: str, doc_currency: str | None) -> dict[str, Any]:
 def document_currency(text: str, entities: list[Entity]) -> str | None:
     """The most frequent explicit currency among the MONEY mentions (first seen wins ties)."""
     found = [
-        parse_money(text[e.start : e.end]).currency
-        for e in sorted(entities)
-        if e.label == "MONEY"
+        parse_money(text[e.start : e.end]).currency for e in sorted(entities) if e.label == "MONEY"
     ]
     counts = Counter(c for c in found if c)
     if not counts:
@@ -71,8 +69,10 @@ def build_deals(text: str, entities: list[Entity], relations: list[Relation]) ->
     fallback_event = main_event(text, entities)
     heads: dict[Entity, dict[str, list[Relation]]] = {}
     for rel in relations:
-        if rel.label == "VALUE" and rel.head.label == "COUNT" or (
-            rel.label == "SIGNED_AT" and rel.head.label in ("COUNT", "MONEY")
+        if (
+            rel.label == "VALUE"
+            and rel.head.label == "COUNT"
+            or (rel.label == "SIGNED_AT" and rel.head.label in ("COUNT", "MONEY"))
         ):
             heads.setdefault(rel.head, {"VALUE": [], "SIGNED_AT": []})[rel.label].append(rel)
     records = []

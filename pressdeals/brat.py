@@ -57,9 +57,7 @@ def parse_ann(ann_text: str) -> AnnFile:
         if not line.strip():
             continue
         if m := _T_LINE.match(line):
-            entities.append(
-                BratEntity(m[1], m[2], int(m[3]), int(m[4]), m[5], number)
-            )
+            entities.append(BratEntity(m[1], m[2], int(m[3]), int(m[4]), m[5], number))
         elif m := _R_LINE.match(line):
             relations.append(BratRelation(m[1], m[2], m[3], m[4], number))
         elif _is_discontinuous(line):

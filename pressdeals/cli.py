@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -50,7 +50,9 @@ def load_model(model: str):
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="brat folders, .txt/.ann files or .jsonl files")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="brat folders, .txt/.ann files or .jsonl files")
+    ],
 ) -> None:
     """Check annotated documents against the schema; prints file:line: message per problem."""
     from pressdeals.validate import validate_paths
@@ -60,7 +62,9 @@ def validate(
         typer.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    typer.echo(f"{n_docs} document file(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
+    typer.echo(
+        f"{n_docs} document file(s) checked: {errors} error(s), {warnings} warning(s)", err=True
+    )
     if n_docs == 0:
         _fail("no annotated documents found", 1)
     if errors:
@@ -104,11 +108,15 @@ def convert(
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="gold brat folder or .jsonl")],
-    model: Annotated[Optional[str], typer.Option(help="pipeline to run (path or package)")] = None,
-    pred: Annotated[Optional[Path], typer.Option(help="score saved predictions (.jsonl) instead")] = None,
-    report: Annotated[Optional[Path], typer.Option(help="write the figures as JSON here")] = None,
-    errors: Annotated[Optional[Path], typer.Option(help="write a per-document error listing here")] = None,
-    label_map: Annotated[Optional[str], typer.Option(help="FROM=TO,... or 'en_core_web_sm'")] = None,
+    model: Annotated[str | None, typer.Option(help="pipeline to run (path or package)")] = None,
+    pred: Annotated[
+        Path | None, typer.Option(help="score saved predictions (.jsonl) instead")
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="write the figures as JSON here")] = None,
+    errors: Annotated[
+        Path | None, typer.Option(help="write a per-document error listing here")
+    ] = None,
+    label_map: Annotated[str | None, typer.Option(help="FROM=TO,... or 'en_core_web_sm'")] = None,
 ) -> None:
     """Score a pipeline (or saved predictions) on gold documents: P/R/F1 per label."""
     from evaluation.evaluate import (
@@ -136,7 +144,9 @@ def evaluate(
             mapping = parse_label_map(label_map)
             pred_docs = list(annotate(nlp, ((d.id, d.text) for d in gold_docs), label_map=mapping))
             if mapping is None and "relation_extractor" in nlp.pipe_names:
-                gold_entity_pairs = list(zip(gold_docs, annotate_with_gold_entities(nlp, gold_docs), strict=True))
+                gold_entity_pairs = list(
+                    zip(gold_docs, annotate_with_gold_entities(nlp, gold_docs), strict=True)
+                )
         pairs = align(gold_docs, pred_docs)
     except (EvaluationError, JsonlError) as exc:
         _fail(str(exc), 1)
@@ -146,6 +156,41 @@ def evaluate(
         report.write_text(json.dumps(report_as_dict(result), indent=2) + "\n", encoding="utf-8")
     if errors:
         errors.write_text(error_listing(pairs), encoding="utf-8")
+
+
+@app.command()
+def tag(
+    inputs: Annotated[list[Path], typer.Argument(help=".txt files or folders of them")],
+    out: Annotated[Path, typer.Option(help="JSONL output file")] = Path("tagged.jsonl"),
+    model: Annotated[str, typer.Option(help="pipeline to run (path or package)")] = str(
+        DEFAULT_MODEL
+    ),
+    no_text: Annotated[bool, typer.Option("--no-text", help="leave the text out")] = False,
+) -> None:
+    """Tag press releases: entities, relations and deal records, one JSON line per document."""
+    from pipeline.annotate import annotate
+    from pressdeals.records import tagged_record
+
+    files: list[Path] = []
+    for path in inputs:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.txt") if p.is_file())
+        elif path.exists():
+            files.append(path)
+        else:
+            _fail(f"{path}: no such file or folder")
+    nlp = load_model(model)
+    meta = {"name": f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '')}",
+            "version": nlp.meta.get("version", "")}
+    texts = ((str(f), f.read_text(encoding="utf-8")) for f in files)
+    n = 0
+    with open(out, "w", encoding="utf-8") as fh:
+        for doc in annotate(nlp, texts):
+            record = tagged_record(doc, doc.id, meta, include_text=not no_text)
+            record["id"] = Path(doc.id).stem
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    typer.echo(f"tagged {n} document(s) -> {out}", err=True)
 
 
 def main() -> None:  # pragma: no cover

@@ -49,7 +49,10 @@ def doc_to_record(doc: AnnotatedDoc) -> dict[str, Any]:
 def record_to_doc(record: dict[str, Any], where: str = "<record>") -> AnnotatedDoc:
     try:
         text = record["text"]
-        entities = [Entity(int(e["start"]), int(e["end"]), str(e["label"])) for e in record.get("entities", [])]
+        entities = [
+            Entity(int(e["start"]), int(e["end"]), str(e["label"]))
+            for e in record.get("entities", [])
+        ]
         by_span = {(e.start, e.end): e for e in entities}
         relations = []
         for r in record.get("relations", []):
@@ -60,8 +63,12 @@ def record_to_doc(record: dict[str, Any], where: str = "<record>") -> AnnotatedD
                     raise JsonlError(f"{where}: relation argument {key} is not an entity")
             score = r.get("score")
             relations.append(
-                Relation(by_span[head_key], by_span[tail_key], str(r["label"]),
-                         None if score is None else float(score))
+                Relation(
+                    by_span[head_key],
+                    by_span[tail_key],
+                    str(r["label"]),
+                    None if score is None else float(score),
+                )
             )
     except (KeyError, TypeError, ValueError) as err:
         if isinstance(err, JsonlError):

@@ -60,9 +60,7 @@ def _enclosing_mark(span: str) -> str | None:
     return None
 
 
-def check_document(
-    text: str, ents: list[_Ent], rels: list[_Rel], path: str
-) -> list[Problem]:
+def check_document(text: str, ents: list[_Ent], rels: list[_Rel], path: str) -> list[Problem]:
     problems: list[Problem] = []
 
     def err(line: int, msg: str, severity: str = "error") -> None:
@@ -82,7 +80,10 @@ def check_document(
             continue
         span = text[e.start : e.end]
         if e.surface is not None and surface_field(span) != e.surface:
-            err(e.line, f"surface {e.surface!r} does not match the text at {e.start}-{e.end}: {span!r}")
+            err(
+                e.line,
+                f"surface {e.surface!r} does not match the text at {e.start}-{e.end}: {span!r}",
+            )
             continue
         if span != span.strip():
             err(e.line, f"span {span!r} starts or ends with whitespace")
@@ -97,7 +98,7 @@ def check_document(
     for a, b in zip(ordered, ordered[1:], strict=False):
         if b.start < a.end:
             kind = "nested in" if b.end <= a.end else "overlaps"
-            err(b.line, f"entity {b.id} {text[b.start:b.end]!r} {kind} {a.id} (line {a.line})")
+            err(b.line, f"entity {b.id} {text[b.start : b.end]!r} {kind} {a.id} (line {a.line})")
 
     sentence_of = sentence_index(text) if rels else []
     pairs: dict[tuple[str, str, str], int] = {}
@@ -107,7 +108,9 @@ def check_document(
             continue
         seen[r.id] = r.line
         if r.label not in RELATION_LABELS:
-            err(r.line, f"unknown relation label {r.label!r}; allowed: {', '.join(RELATION_LABELS)}")
+            err(
+                r.line, f"unknown relation label {r.label!r}; allowed: {', '.join(RELATION_LABELS)}"
+            )
             continue
         missing = [a for a in (r.arg1, r.arg2) if a not in valid]
         if missing:
@@ -121,8 +124,11 @@ def check_document(
             err(r.line, f"duplicate relation (same as line {pairs[key]})")
         pairs[key] = r.line
         if sentence_of[head.start] != sentence_of[tail.start]:
-            err(r.line, f"{r.label} arguments {head.id} and {tail.id} are not in the same sentence",
-                "warning")
+            err(
+                r.line,
+                f"{r.label} arguments {head.id} and {tail.id} are not in the same sentence",
+                "warning",
+            )
     return problems
 
 
@@ -151,16 +157,25 @@ def validate_jsonl(path: Path) -> list[Problem]:
                 rec = json.loads(line)
                 text = rec["text"]
                 ents = [
-                    _Ent(f"entity {i}", str(e["label"]), int(e["start"]), int(e["end"]),
-                         None if e.get("text") is None else surface_field(e["text"]), number)
+                    _Ent(
+                        f"entity {i}",
+                        str(e["label"]),
+                        int(e["start"]),
+                        int(e["end"]),
+                        None if e.get("text") is None else surface_field(e["text"]),
+                        number,
+                    )
                     for i, e in enumerate(rec.get("entities", []))
                 ]
                 span_id = {(e.start, e.end): e.id for e in ents}
                 rels = [
-                    _Rel(f"relation {i}", str(r["label"]),
-                         span_id.get((int(r["head"]["start"]), int(r["head"]["end"])), "head?"),
-                         span_id.get((int(r["tail"]["start"]), int(r["tail"]["end"])), "tail?"),
-                         number)
+                    _Rel(
+                        f"relation {i}",
+                        str(r["label"]),
+                        span_id.get((int(r["head"]["start"]), int(r["head"]["end"])), "head?"),
+                        span_id.get((int(r["tail"]["start"]), int(r["tail"]["end"])), "tail?"),
+                        number,
+                    )
                     for i, r in enumerate(rec.get("relations", []))
                 ]
             except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
