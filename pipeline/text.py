@@ -98,11 +98,12 @@ def soft_wraps(text: str) -> list[tuple[int, int]]:
     wraps = []
     for (s1, e1), (s2, _) in zip(content, content[1:], strict=False):
         prev, nxt = text[s1:e1].rstrip(), text[s2:].lstrip(" \t")
-        if _TERMINAL.search(prev) or _BULLET.match(nxt):
+        if _BULLET.match(nxt):
             continue
+        # a lowercase start continues the sentence even after "U.S." or "approx."
         lower_next = nxt[:1].islower()
         wrapped_line = width is not None and width * 0.6 <= len(prev) <= width + 8
-        if lower_next or wrapped_line:
+        if lower_next or (wrapped_line and not _TERMINAL.search(prev)):
             gap_start = s1 + len(prev)
             wraps.append((gap_start, s2 + (len(text[s2:]) - len(text[s2:].lstrip(" \t")))))
     return wraps

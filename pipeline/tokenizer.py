@@ -17,7 +17,9 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 # "HOUSTON--(BUSINESS WIRE)--The", "(EFE).- Spanish".
 # Currency codes glued to amounts ("RMB500m", "KSh3bn") split off like "$" does.
 CURRENCY_CODES = r"RMB|CNY|USD|INR|AED|SAR|QAR|OMR|KWD|BHD|EUR|GBP|CHF|PLN|KSh|KES|UGX|TSh|ZAR|"
-CURRENCY_CODES += r"EGP|GHS|NGN|VND|MYR|THB|IDR|PHP|BRL|MXN|CAD|Rs\.?|RM|Rp|SR|QR|Dhs?|CN¥|R\$|HK\$|S\$"
+CURRENCY_CODES += (
+    r"EGP|GHS|NGN|VND|MYR|THB|IDR|PHP|BRL|MXN|CAD|Rs\.?|RM|Rp|SR|QR|Dhs?|CN¥|R\$|HK\$|S\$"
+)
 EXTRA_PREFIXES = [r"/", rf"(?:{CURRENCY_CODES})(?=\d)"]
 EXTRA_SUFFIXES = [r"/", r"(?<=[.)])-"]
 EXTRA_INFIXES = [r"(?<=[A-Za-z])[=/](?=[A-Za-z])", r"--+", r"—", r"(?<=-)[(]", r"[)](?=-)"]
@@ -30,7 +32,9 @@ def make_tokenizer(nlp: Language) -> Tokenizer:
     prefixes = list(nlp.Defaults.prefixes or defaults.prefixes) + EXTRA_PREFIXES
     suffixes = list(nlp.Defaults.suffixes or defaults.suffixes) + EXTRA_SUFFIXES
     infixes = list(nlp.Defaults.infixes or defaults.infixes) + EXTRA_INFIXES
-    rules = {k: v for k, v in nlp.Defaults.tokenizer_exceptions.items() if k not in DROPPED_EXCEPTIONS}
+    rules = {
+        k: v for k, v in nlp.Defaults.tokenizer_exceptions.items() if k not in DROPPED_EXCEPTIONS
+    }
     return Tokenizer(
         nlp.vocab,
         rules=rules,

@@ -180,8 +180,10 @@ def tag(
         else:
             _fail(f"{path}: no such file or folder")
     nlp = load_model(model)
-    meta = {"name": f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '')}",
-            "version": nlp.meta.get("version", "")}
+    meta = {
+        "name": f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '')}",
+        "version": nlp.meta.get("version", ""),
+    }
     texts = ((str(f), f.read_text(encoding="utf-8")) for f in files)
     n = 0
     with open(out, "w", encoding="utf-8") as fh:
@@ -191,6 +193,47 @@ def tag(
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             n += 1
     typer.echo(f"tagged {n} document(s) -> {out}", err=True)
+
+
+corpus_app = typer.Typer(help="Corpus statistics, generated data and training files.")
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("stats")
+def corpus_stats_cmd() -> None:
+    """Documents, words, entities and relations per label, per split (a Markdown table)."""
+    from training.corpus import corpus_stats, format_stats
+
+    typer.echo(format_stats(corpus_stats()))
+
+
+@corpus_app.command("generate")
+def corpus_generate(
+    n: Annotated[int, typer.Option(help="how many documents")] = 300,
+    seed: Annotated[int, typer.Option(help="random seed: same seed, same documents")] = 13,
+    out: Annotated[Path, typer.Option(help="brat folder to write")] = Path("corpus/generated"),
+) -> None:
+    """Generate annotated documents from templates and gazetteers (for augmentation)."""
+    from training.generate import write_generated
+
+    write_generated(n, seed, out)
+    typer.echo(f"wrote {n} generated document(s) to {out}")
+
+
+@corpus_app.command("build")
+def corpus_build(
+    out: Annotated[Path, typer.Option(help="folder for train.spacy and dev.spacy")] = Path(
+        "corpus/spacy"
+    ),
+    generated: Annotated[bool, typer.Option(help="add corpus/generated to train")] = True,
+) -> None:
+    """Build the .spacy training files from the brat folders."""
+    from training.corpus import build_spacy
+
+    counts = build_spacy(out, with_generated=generated)
+    typer.echo(
+        f"wrote {out}/train.spacy ({counts['train']} docs), {out}/dev.spacy ({counts['dev']} docs)"
+    )
 
 
 def main() -> None:  # pragma: no cover

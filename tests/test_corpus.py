@@ -1,0 +1,78 @@
+"""Training corpus: validity, size, label counts, contamination guard, generator."""
+
+import pytest
+
+from pressdeals.brat import read_brat_dir
+from pressdeals.validate import validate_paths
+from training.corpus import SPLITS, corpus_stats, shared_ngrams, word_ngrams
+from training.generate import generate, hard_wrap
+
+
+@pytest.fixture(scope="module")
+def stats():
+    return corpus_stats()
+
+
+def test_hand_written_corpus_size_and_validity(stats):
+    assert stats["train"]["documents"] >= 150
+    assert stats["dev"]["documents"] >= 40
+    n, problems = validate_paths([SPLITS["train"], SPLITS["dev"], SPLITS["generated"]])
+    assert n >= 190 and [p for p in problems if p.severity == "error"] == []
+
+
+def test_training_mentions_per_label(stats):
+    train = {k: stats["train"][k] + stats["generated"][k] for k in stats["train"]}
+    for label in ("MONEY", "COUNT", "EVENT", "ORG", "GPE"):
+        assert train[label] >= 300, label
+    assert train["VALUE"] >= 200 and train["SIGNED_AT"] >= 120
+
+
+@pytest.mark.parametrize("split", ["train", "dev", "generated"])
+def test_no_training_document_shares_8_words_with_gold(split, gold_docs):
+    contaminated = {}
+    for doc in read_brat_dir(SPLITS[split]):
+        hits = shared_ngrams(doc, gold_docs)
+        if hits:
+            contaminated[doc.id] = hits
+    assert contaminated == {}
+
+
+def test_contamination_guard_catches_a_copied_sentence(gold_docs):
+    from pressdeals.document import AnnotatedDoc
+
+    sentence = gold_docs[1].text[200:320]
+    doc = AnnotatedDoc("copy", "Some new intro. " + sentence, [], [])
+    assert shared_ngrams(doc, gold_docs) and shared_ngrams(doc, gold_docs)[0].startswith(
+        gold_docs[1].id
+    )
+    assert len(word_ngrams("one two three four five six seven eight nine")) == 2
+
+
+def test_generator_is_reproducible_and_valid(tmp_path):
+    from pressdeals.brat import write_brat
+
+    first, second = generate(20, seed=5), generate(20, seed=5)
+    assert [d.text for d in first] == [d.text for d in second]
+    assert [d.text for d in generate(20, seed=6)] != [d.text for d in first]
+    for doc in first:
+        write_brat(doc, tmp_path)
+    n, problems = validate_paths([tmp_path])
+    assert n == 20 and problems == []
+    assert sum(len(d.relations) for d in first) >= 40
+
+
+def test_hard_wrap_moves_offsets_with_text():
+    from pressdeals.inline import parse_inline
+
+    doc = parse_inline(
+        "A total of [42 projects]{COUNT#c} worth [18.6 billion yuan]{MONEY#m} were signed at "
+        "the [2025 Harbin Green Food Fair]{EVENT#e} in [Harbin]{GPE} on Friday.\n"
+        "=== relations\nVALUE c m\nSIGNED_AT c e\n",
+        "w",
+    )
+    wrapped = hard_wrap(doc, 30, blank_lines=True)
+    assert "\n\n" in wrapped.text
+    before = [(e.label, " ".join(e.surface(doc.text).split())) for e in sorted(doc.entities)]
+    after = [(e.label, " ".join(e.surface(wrapped.text).split())) for e in sorted(wrapped.entities)]
+    assert before == after
+    assert len(wrapped.relations) == 2
