@@ -116,11 +116,13 @@ def title(c: Context) -> Sentence:
             [f"VALUE {k_c} {k_m}", f"SIGNED_AT {k_c} {k_e}"],
         ),
         (
-            f"Deals Worth {m(c.money(False), 'MONEY', k_m)} Reached at {m(c.short_event, 'EVENT', k_e)}",
+            f"Deals Worth {m(c.money(False), 'MONEY', k_m)} Reached at "
+            f"{m(c.short_event, 'EVENT', k_e)}",
             [f"SIGNED_AT {k_m} {k_e}"],
         ),
         (
-            f"{m(c.event, 'EVENT', k_e)} Closes with {m(c.count(noun.lower(), approx=False), 'COUNT', k_c)} "
+            f"{m(c.event, 'EVENT', k_e)} Closes with "
+            f"{m(c.count(noun.lower(), approx=False), 'COUNT', k_c)} "
             f"Worth {m(c.money(False), 'MONEY', k_m)}",
             [f"VALUE {k_c} {k_m}", f"SIGNED_AT {k_c} {k_e}"],
         ),
@@ -146,7 +148,8 @@ def lead(c: Context) -> Sentence:
     rels = [f"VALUE {k_c} {k_m}", f"SIGNED_AT {k_c} {k_e}"]
     money = m(c.money(), "MONEY", k_m)
     if c.rng.random() < 0.2:
-        money += f" ({m(c.rng.choice(APPROXIMATORS) + ' US$' + f'{c.rng.uniform(0.1, 90):.2f}' + ' billion', 'MONEY', k_m2)})"
+        converted = f"{c.rng.choice(APPROXIMATORS)} US${c.rng.uniform(0.1, 90):.2f} billion"
+        money += f" ({m(converted, 'MONEY', k_m2)})"
         rels.append(f"VALUE {k_c} {k_m2}")
     return c.rng.choice(
         [
@@ -226,7 +229,8 @@ def planned(c: Context) -> Sentence:
 def trade_volume(c: Context) -> Sentence:
     return (
         f"Trade between {m(c.place, 'GPE')} and {m(c.other_place, 'GPE')} reached "
-        f"{m(c.money(), 'MONEY')} last year, up {c.rng.randint(2, 60)}.{c.rng.randint(0, 9)} percent.",
+        f"{m(c.money(), 'MONEY')} last year, up {c.rng.randint(2, 60)}.{c.rng.randint(0, 9)}"
+        " percent.",
         [],
     )
 

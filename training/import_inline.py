@@ -1,4 +1,4 @@
-"""Convert hand-written inline-markup documents to brat: `python -m training.import_inline SRC DEST`.
+"""Convert inline-markup documents to brat: `python -m training.import_inline SRC DEST`.
 
 Every document is checked on the way (markup, labels, token alignment with the project's
 tokenizer); nothing is written for a folder that has problems.
