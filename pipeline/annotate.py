@@ -33,6 +33,14 @@ class _Mapping:
         return bisect_left(self.origin, start), bisect_left(self.origin, end - 1) + 1
 
 
+def collapse_doc(doc: AnnotatedDoc) -> AnnotatedDoc:
+    """`doc` with soft wraps collapsed, as the pipeline sees it (for training data)."""
+    mapping = _Mapping(doc.text)
+    ents = {e: Entity(*mapping.to_flat(e.start, e.end), e.label) for e in doc.entities}
+    rels = [Relation(ents[r.head], ents[r.tail], r.label) for r in doc.relations]
+    return AnnotatedDoc(doc.id, mapping.flat, list(ents.values()), rels)
+
+
 def _read_doc(
     doc: Doc, doc_id: str, text: str, mapping: _Mapping, label_map: dict[str, str] | None
 ) -> AnnotatedDoc:

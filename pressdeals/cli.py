@@ -236,6 +236,34 @@ def corpus_build(
     )
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def train(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="config name: configs/NAME.cfg (cpu, trf, ...)")],
+    output: Annotated[Optional[Path], typer.Option(help="output folder")] = None,
+    generated: Annotated[bool, typer.Option(help="add corpus/generated to train")] = True,
+    ship: Annotated[
+        bool, typer.Option(help="tune the threshold on dev and ship as the default model")
+    ] = False,
+) -> None:
+    """Build the .spacy files and run `python -m spacy train configs/NAME.cfg`.
+
+    Extra arguments go to spacy train as overrides, e.g. `--training.max_steps 200`.
+    """
+    from training.train import run_training
+
+    output = output or Path("training/output") / name
+    try:
+        best = run_training(name, output, list(ctx.args), generated=generated)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    if ship:
+        from training.ship import ship_model
+
+        target = ship_model(best, name)
+        typer.echo(f"shipped {best} -> {target}")
+
+
 def main() -> None:  # pragma: no cover
     app(prog_name="pressdeals")
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from pipeline.annotate import collapse_doc
 from pipeline.tokenizer import blank_nlp
 from pressdeals.brat import read_brat_dir
 from pressdeals.document import AnnotatedDoc
@@ -54,11 +55,12 @@ def build_spacy(out_dir: Path, with_generated: bool = True) -> dict[str, int]:
     train = read_brat_dir(SPLITS["train"])
     if with_generated and SPLITS["generated"].exists():
         train += read_brat_dir(SPLITS["generated"])
-    counts = {
-        "train": write_docbin(train, nlp, out_dir / "train.spacy"),
-        "dev": write_docbin(read_brat_dir(SPLITS["dev"]), nlp, out_dir / "dev.spacy"),
+    dev = read_brat_dir(SPLITS["dev"])
+    # the pipeline sees text with soft wraps collapsed (pipeline.annotate), so train on that
+    return {
+        "train": write_docbin([collapse_doc(d) for d in train], nlp, out_dir / "train.spacy"),
+        "dev": write_docbin([collapse_doc(d) for d in dev], nlp, out_dir / "dev.spacy"),
     }
-    return counts
 
 
 def word_ngrams(text: str, n: int = 8) -> set[tuple[str, ...]]:

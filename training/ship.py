@@ -1,0 +1,40 @@
+"""Ship a trained pipeline: relation threshold from dev, scores on dev and gold in meta.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import spacy
+
+from evaluation.evaluate import align, build_report, load_documents, report_as_dict
+from evaluation.threshold import candidate_scores, choose_threshold, plot_curve
+from pipeline.annotate import annotate, annotate_with_gold_entities
+from training.corpus import SPLITS
+from training.train import ROOT, SHIPPED, ship
+
+RESULTS = ROOT / "evaluation" / "results"
+
+
+def score(nlp, docs) -> dict:
+    pred = list(annotate(nlp, ((d.id, d.text) for d in docs)))
+    with_gold = list(zip(docs, annotate_with_gold_entities(nlp, docs), strict=True))
+    return report_as_dict(build_report(align(docs, pred), with_gold))
+
+
+def ship_model(model_dir: Path, name: str, target: Path = SHIPPED) -> Path:
+    nlp = spacy.load(model_dir)
+    dev = load_documents(SPLITS["dev"])
+    choice = choose_threshold(*candidate_scores(nlp, dev))
+    plot_curve(choice, RESULTS / f"pr_curve_{name}.png", f"{name}: relations on dev")
+    nlp.get_pipe("relation_extractor").threshold = choice["threshold"]
+    nlp.meta["name"] = "pressdeals_cpu" if name == "cpu" else f"pressdeals_{name}"
+    tmp = model_dir.parent / "model-shipped"
+    nlp.to_disk(tmp)
+    scores = {
+        "relation_threshold": round(choice["threshold"], 4),
+        "dev": score(nlp, dev),
+        "gold": score(nlp, load_documents(SPLITS["gold"])),
+    }
+    (RESULTS / f"scores_{name}.json").write_text(json.dumps(scores, indent=2) + "\n")
+    return ship(tmp, {"pressdeals_scores": scores}, target)
