@@ -240,7 +240,7 @@ def corpus_build(
 def train(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="config name: configs/NAME.cfg (cpu, trf, ...)")],
-    output: Annotated[Optional[Path], typer.Option(help="output folder")] = None,
+    output: Annotated[Path | None, typer.Option(help="output folder")] = None,
     generated: Annotated[bool, typer.Option(help="add corpus/generated to train")] = True,
     ship: Annotated[
         bool, typer.Option(help="tune the threshold on dev and ship as the default model")
