@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -158,41 +159,82 @@ def evaluate(
         errors.write_text(error_listing(pairs), encoding="utf-8")
 
 
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    brat = "brat"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Oversize(str, Enum):
+    refuse = "refuse"
+    split = "split"
+
+
 @app.command()
 def tag(
-    inputs: Annotated[list[Path], typer.Argument(help=".txt files or folders of them")],
-    out: Annotated[Path, typer.Option(help="JSONL output file")] = Path("tagged.jsonl"),
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="files, folders (recursive), globs, '-' for stdin; .txt .md .html .jsonl .parquet"
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="output file (folder for --format brat)")] = Path(
+        "tagged.jsonl"
+    ),
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="jsonl: one record per "
+            "document; brat: .txt/.ann folder; csv/parquet: one row per deal",
+        ),
+    ] = OutputFormat.jsonl,
     model: Annotated[str, typer.Option(help="pipeline to run (path or package)")] = str(
         DEFAULT_MODEL
     ),
-    no_text: Annotated[bool, typer.Option("--no-text", help="leave the text out")] = False,
+    text_field: Annotated[str, typer.Option(help="text column of JSONL/Parquet inputs")] = "text",
+    id_field: Annotated[str, typer.Option(help="id column of JSONL/Parquet inputs")] = "id",
+    no_text: Annotated[
+        bool, typer.Option("--no-text", help="leave the text out of records")
+    ] = False,
+    max_chars: Annotated[
+        int, typer.Option(help="documents longer than this are split or refused")
+    ] = 1_000_000,
+    oversize: Annotated[
+        Oversize, typer.Option(help="what to do above --max-chars")
+    ] = Oversize.refuse,
+    batch_size: Annotated[int, typer.Option(help="documents per nlp.pipe batch")] = 64,
+    n_process: Annotated[int, typer.Option(help="worker processes")] = 1,
+    resume: Annotated[
+        bool, typer.Option(help="skip ids already in the output, append the rest")
+    ] = False,
+    keep_going: Annotated[bool, typer.Option(help="exit 0 even if some documents failed")] = False,
+    html: Annotated[Path | None, typer.Option(help="also write a displaCy HTML page here")] = None,
 ) -> None:
-    """Tag press releases: entities, relations and deal records, one JSON line per document."""
-    from pipeline.annotate import annotate
-    from pressdeals.records import tagged_record
+    """Tag press-release collections: entities, relations and deal records, nothing lost."""
+    from pressdeals.inputs import InputOptions, iter_inputs
+    from pressdeals.tagger import TagOptions, run_tag
 
-    files: list[Path] = []
-    for path in inputs:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*.txt") if p.is_file())
-        elif path.exists():
-            files.append(path)
-        else:
-            _fail(f"{path}: no such file or folder")
     nlp = load_model(model)
-    meta = {
-        "name": f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '')}",
-        "version": nlp.meta.get("version", ""),
-    }
-    texts = ((str(f), f.read_text(encoding="utf-8")) for f in files)
-    n = 0
-    with open(out, "w", encoding="utf-8") as fh:
-        for doc in annotate(nlp, texts):
-            record = tagged_record(doc, doc.id, meta, include_text=not no_text)
-            record["id"] = Path(doc.id).stem
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-            n += 1
-    typer.echo(f"tagged {n} document(s) -> {out}", err=True)
+    options = TagOptions(
+        out=out,
+        fmt=fmt.value,
+        include_text=not no_text,
+        max_chars=max_chars,
+        oversize=oversize.value,
+        batch_size=batch_size,
+        n_process=n_process,
+        resume=resume,
+        html=html,
+        progress=True,
+    )
+    items = iter_inputs(inputs, InputOptions(text_field=text_field, id_field=id_field))
+    summary = run_tag(nlp, items, options)
+    typer.echo(summary.line(), err=True)
+    typer.echo("wrote " + ", ".join(str(p) for p in summary.outputs), err=True)
+    if summary.errors and not keep_going:
+        raise typer.Exit(1)
 
 
 corpus_app = typer.Typer(help="Corpus statistics, generated data and training files.")
