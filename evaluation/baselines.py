@@ -128,10 +128,14 @@ _WORDNUM = (
 )
 _APPROX = r"(?:(?:more than|over|about|approximately|nearly|around|up to|some|almost) )?"
 _SCALE = r"(?: ?(?:lakh crore|billion|million|trillion|thousand|crore|lakh|bn|mn|m|b)\b)?"
-_CUR_BEFORE = (r"(?:US\$|C\$|CN¥|R\$|HK\$|S\$|RMB ?|Rs\.? ?|INR ?|AED ?|SAR ?|SR ?|QAR ?|KSh ?"
-               r"|Sh ?|EUR ?|GBP ?|USD ?|VND ?|RM ?|THB ?|[$€£¥₹₦])")
-_CUR_AFTER = (r"(?: (?:yuan|dollars|U\.S\. dollars|US dollars|euros|pounds|rupees|dirhams|riyals"
-              r"|naira|shillings|rand|dong|ringgit|baht|rupiah))")
+_CUR_BEFORE = (
+    r"(?:US\$|C\$|CN¥|R\$|HK\$|S\$|RMB ?|Rs\.? ?|INR ?|AED ?|SAR ?|SR ?|QAR ?|KSh ?"
+    r"|Sh ?|EUR ?|GBP ?|USD ?|VND ?|RM ?|THB ?|[$€£¥₹₦])"
+)
+_CUR_AFTER = (
+    r"(?: (?:yuan|dollars|U\.S\. dollars|US dollars|euros|pounds|rupees|dirhams|riyals"
+    r"|naira|shillings|rand|dong|ringgit|baht|rupiah))"
+)
 MONEY_RE = re.compile(
     rf"{_APPROX}(?:{_CUR_BEFORE}{_NUM}{_SCALE}(?:{_CUR_AFTER})?|{_NUM}{_SCALE}{_CUR_AFTER})",
     re.IGNORECASE,

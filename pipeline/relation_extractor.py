@@ -48,6 +48,10 @@ subword_features = true
 """
 
 
+def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
+    return 1.0 / (1.0 + numpy.exp(-numpy.clip(x, -30.0, 30.0)))
+
+
 def _label_of(pair_type: int) -> str:
     head, tail = PAIR_TYPES[pair_type]
     return next(lab for lab, (h, t) in RELATION_SIGNATURES.items() if head in h and tail in t)
@@ -157,7 +161,7 @@ class RelationExtractor(TrainablePipe):
             # still run the model so a tok2vec listener sees its batch
             return instances, numpy.zeros((0, len(self.labels)), dtype="f")
         logits = self.model.predict(instances)
-        return instances, 1.0 / (1.0 + numpy.exp(-self.model.ops.to_numpy(logits)))
+        return instances, _sigmoid(self.model.ops.to_numpy(logits))
 
     def set_annotations(self, docs: Iterable[Doc], predictions: tuple[Instances, Floats2d]) -> None:
         instances, probs = predictions
@@ -230,7 +234,7 @@ class RelationExtractor(TrainablePipe):
         set_dropout_rate(self.model, drop)
         logits, backprop = self.model.begin_update(instances)
         truth, mask = self._truth(examples, instances)
-        probs = 1.0 / (1.0 + numpy.exp(-self.model.ops.to_numpy(logits)))
+        probs = _sigmoid(self.model.ops.to_numpy(logits))
         # binary cross-entropy on the label the schema allows for each pair
         d_logits = (probs - truth) * mask
         eps = 1e-7

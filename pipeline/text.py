@@ -10,10 +10,9 @@ heading line is one sentence, and a soft wrap never ends one.
 from __future__ import annotations
 
 import re
-import statistics
 
 _LINE = re.compile(r"[^\r\n]*")
-_TERMINAL = re.compile(r"""[.!?:;]["'”’)\]]*$|--$|—$""")
+_TERMINAL = re.compile(r"""[.!?]["'”’)\]]*$""")
 _BULLET = re.compile(r"^\s*(?:[-*•▪●–]|\d{1,2}[.)])\s")
 _ABBREVIATIONS = {
     "jan",
@@ -83,29 +82,48 @@ def _lines(text: str) -> list[tuple[int, int]]:
 def wrap_width(text: str) -> int | None:
     """The column the text is hard-wrapped at, or None when it is not hard-wrapped."""
     lengths = [len(text[s:e].rstrip()) for s, e in _lines(text) if text[s:e].strip()]
-    body = [n for n in lengths if n >= 40]
+    body = sorted(n for n in lengths if n >= 40)
     if len(body) < 4:
         return None
-    width = int(statistics.median(body))
-    near = sum(1 for n in body if width * 0.75 <= n <= width + 8)
-    return width if width <= 110 and near / len(body) >= 0.6 else None
+    width = body[int(0.9 * (len(body) - 1))]
+    near = sum(1 for n in body if width * 0.7 <= n <= width + 2)
+    return width if width <= 110 and near / len(body) >= 0.5 else None
 
 
 def soft_wraps(text: str) -> list[tuple[int, int]]:
-    """Character ranges of the line breaks (blank lines included) that are soft wraps."""
+    """Character ranges of the line breaks (blank lines included) that are soft wraps.
+
+    A break is soft when the next line starts in lowercase, or when the text is hard-wrapped,
+    the line does not end a sentence, the next line's first word would not have fitted on it
+    (a wrapping program would have put it there otherwise) and the break has no more
+    newlines than the text's wraps usually have (paragraph breaks have more).
+    """
     width = wrap_width(text)
     content = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
-    wraps = []
+    breaks = []
     for (s1, e1), (s2, _) in zip(content, content[1:], strict=False):
-        prev, nxt = text[s1:e1].rstrip(), text[s2:].lstrip(" \t")
+        prev = text[s1:e1].rstrip()
+        breaks.append((s1 + len(prev), s2, prev, text[s2:].lstrip(" \t")))
+    newlines = [
+        text.count("\n", a, b) for a, b, prev, _ in breaks if width and len(prev) >= width * 0.6
+    ]
+    usual = max(set(newlines), key=newlines.count) if newlines else 1
+    wraps = []
+    for gap_start, s2, prev, nxt in breaks:
         if _BULLET.match(nxt):
             continue
         # a lowercase start continues the sentence even after "U.S." or "approx."
         lower_next = nxt[:1].islower()
-        wrapped_line = width is not None and width * 0.6 <= len(prev) <= width + 8
-        if lower_next or (wrapped_line and not _TERMINAL.search(prev)):
-            gap_start = s1 + len(prev)
-            wraps.append((gap_start, s2 + (len(text[s2:]) - len(text[s2:].lstrip(" \t")))))
+        first_word = len(nxt.split(maxsplit=1)[0]) if nxt.strip() else 0
+        wrapped_line = (
+            width is not None
+            and width * 0.6 <= len(prev) <= width * 1.1
+            and len(prev) + 1 + first_word > width - 2
+            and not (_TERMINAL.search(prev) and not _is_abbreviation(prev, len(prev) - 1))
+            and text.count("\n", gap_start, s2) <= usual
+        )
+        if lower_next or wrapped_line:
+            wraps.append((gap_start, s2 + (len(text[s2:]) - len(nxt))))
     return wraps
 
 
@@ -140,8 +158,8 @@ def collapse_wraps(text: str) -> tuple[str, list[int]]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
-    if not word:
+    word = re.search(r"(?<![0-9A-Za-z])([A-Za-z][A-Za-z.]*)$", text[:dot])
+    if not word:  # includes "£418.1m." where the letter is a scale after a number
         return False
     w = word.group(1).lower()
     return w in _ABBREVIATIONS or len(w) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", w))

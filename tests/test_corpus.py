@@ -65,6 +65,7 @@ def test_hard_wrap_moves_offsets_with_text():
     from pressdeals.inline import parse_inline
 
     doc = parse_inline(
+        "Harbin Fair Signs 42 Deals\n"
         "A total of [42 projects]{COUNT#c} worth [18.6 billion yuan]{MONEY#m} were signed at "
         "the [2025 Harbin Green Food Fair]{EVENT#e} in [Harbin]{GPE} on Friday.\n"
         "=== relations\nVALUE c m\nSIGNED_AT c e\n",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 import textwrap
+from bisect import bisect_right
 from collections.abc import Callable
 from pathlib import Path
 
@@ -268,7 +269,9 @@ BODY: list[tuple[Callable[[Context], Sentence], float]] = [
 ]
 
 
-def generate_document(rng: random.Random, doc_id: str) -> AnnotatedDoc:
+def generate_document(
+    rng: random.Random, doc_id: str, wrap_probability: float = 0.3
+) -> AnnotatedDoc:
     c = Context(rng)
     parts: list[Sentence] = [title(c), dateline(c), lead(c)]
     body = [f for f, p in BODY if rng.random() < p]
@@ -282,17 +285,17 @@ def generate_document(rng: random.Random, doc_id: str) -> AnnotatedDoc:
         lines += ["", " ".join(s for s, _ in rest[i : i + 2])]
     relations = [r for _, rels in parts for r in rels]
     doc = parse_inline("\n".join(lines) + "\n=== relations\n" + "\n".join(relations) + "\n", doc_id)
-    if rng.random() < 0.3:
+    if rng.random() < wrap_probability:
         doc = hard_wrap(doc, rng.randint(64, 80), blank_lines=rng.random() < 0.5)
     return doc
 
 
 def hard_wrap(doc: AnnotatedDoc, width: int, blank_lines: bool) -> AnnotatedDoc:
-    """Re-break each paragraph at `width`, moving every offset with the text."""
+    """Re-break each paragraph but the headline at `width`, moving every offset with the text."""
     out, shift = [], [0] * (len(doc.text) + 1)
     pos, added = 0, 0
-    for para in re.split(r"(\n)", doc.text):
-        if para != "\n" and len(para) > width:
+    for number, para in enumerate(re.split(r"(\n)", doc.text)):
+        if number > 0 and para != "\n" and len(para) > width:
             wrapped = textwrap.wrap(para, width, break_long_words=False, break_on_hyphens=False)
             joiner = "\n\n" if blank_lines else "\n"
             new = joiner.join(wrapped)
@@ -312,6 +315,8 @@ def hard_wrap(doc: AnnotatedDoc, width: int, blank_lines: bool) -> AnnotatedDoc:
         pos += len(para)
     shift[len(doc.text)] = added
     text = "".join(out)
+    if blank_lines:  # layouts that add a blank line after every line double paragraph breaks too
+        text, shift = _double_paragraph_breaks(text, doc.text, shift)
 
     def move(e: Entity) -> Entity:
         return Entity(e.start + shift[e.start], e.end - 1 + shift[e.end - 1] + 1, e.label)
@@ -321,9 +326,21 @@ def hard_wrap(doc: AnnotatedDoc, width: int, blank_lines: bool) -> AnnotatedDoc:
     return AnnotatedDoc(doc.id, text, list(ents.values()), rels)
 
 
-def generate(n: int, seed: int, prefix: str = "gen") -> list[AnnotatedDoc]:
+def _double_paragraph_breaks(text: str, original: str, shift: list[int]) -> tuple[str, list[int]]:
+    """Turn each original blank-line paragraph break ("\n\n") into "\n\n\n\n"."""
+    ends = [m.end() for m in re.finditer(r"\n\n", original)]
+    new_text = list(text)
+    for m in reversed(list(re.finditer(r"\n\n", original))):
+        new_text.insert(m.start() + shift[m.start()], "\n\n")
+    moved = [s + 2 * bisect_right(ends, i) for i, s in enumerate(shift)]
+    return "".join(new_text), moved
+
+
+def generate(
+    n: int, seed: int, prefix: str = "gen", wrap_probability: float = 0.3
+) -> list[AnnotatedDoc]:
     rng = random.Random(seed)
-    return [generate_document(rng, f"{prefix}_{seed}_{i:04d}") for i in range(n)]
+    return [generate_document(rng, f"{prefix}_{seed}_{i:04d}", wrap_probability) for i in range(n)]
 
 
 def write_generated(n: int, seed: int, folder: Path) -> int:

@@ -37,4 +37,8 @@ def ship_model(model_dir: Path, name: str, target: Path = SHIPPED) -> Path:
         "gold": score(nlp, load_documents(SPLITS["gold"])),
     }
     (RESULTS / f"scores_{name}.json").write_text(json.dumps(scores, indent=2) + "\n")
-    return ship(tmp, {"pressdeals_scores": scores}, target)
+    meta: dict = {"pressdeals_scores": scores}
+    training = model_dir.parent / "training.json"
+    if training.exists():
+        meta["pressdeals_training"] = json.loads(training.read_text())
+    return ship(tmp, meta, target)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from training.corpus import CORPUS, build_spacy
@@ -41,8 +43,20 @@ def run_training(name: str, output: Path, overrides: list[str], generated: bool 
     build_spacy(spacy_dir, with_generated=generated)
     cmd = train_command(name, output, spacy_dir, overrides)
     print("$", " ".join(cmd), flush=True)
+    started = time.time()
     subprocess.run(cmd, check=True)
+    record_training(output, name, time.time() - started)
     return output / "model-best"
+
+
+def record_training(output: Path, name: str, seconds: float) -> None:
+    """Wall-clock training time beside the trained pipelines (read by ship and benchmarks)."""
+    info = {
+        "config": f"configs/{name}.cfg",
+        "seconds": round(seconds, 1),
+        "cpu_cores": os.cpu_count(),
+    }
+    (output / "training.json").write_text(json.dumps(info, indent=2) + "\n")
 
 
 def ship(model_dir: Path, meta_update: dict, target: Path = SHIPPED) -> Path:

