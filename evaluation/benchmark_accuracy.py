@@ -128,7 +128,8 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
             " F1 per label, micro P / R / F1; relations given gold entities: micro F1; deal "
             "records: F1)",
             "",
-            "| system | VALUE | SIGNED_AT | micro P | micro R | micro F1 | gold-entity F1 | deals F1 |",
+            "| system | VALUE | SIGNED_AT | micro P | micro R | micro F1 | gold-entity F1 "
+            "| deals F1 |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for r in rows:
@@ -153,7 +154,8 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
         if r["size_mb"] is not None:
             t = r["train_seconds"]
             out.append(
-                f"| {r['system']} | {'–' if t is None else f'{t / 60:.0f} min'} | {r['size_mb']} MB |"
+                f"| {r['system']} | {'–' if t is None else f'{t / 60:.1f} min'} "
+                f"| {r['size_mb']} MB |"
             )
     return "\n".join(out) + "\n"
 
