@@ -262,6 +262,17 @@ def corpus_generate(
     typer.echo(f"wrote {n} generated document(s) to {out}")
 
 
+@corpus_app.command("export-hf")
+def corpus_export_hf(
+    out: Annotated[Path, typer.Argument(help="folder for the Hugging Face DatasetDict")],
+) -> None:
+    """Save train/dev/generated/gold as a Hugging Face DatasetDict (datasets.load_from_disk)."""
+    from training.corpus import export_hf
+
+    counts = export_hf(out)
+    typer.echo(f"wrote {out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 @corpus_app.command("build")
 def corpus_build(
     out: Annotated[Path, typer.Option(help="folder for train.spacy and dev.spacy")] = Path(

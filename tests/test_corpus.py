@@ -77,3 +77,14 @@ def test_hard_wrap_moves_offsets_with_text():
     after = [(e.label, " ".join(e.surface(wrapped.text).split())) for e in sorted(wrapped.entities)]
     assert before == after
     assert len(wrapped.relations) == 2
+
+
+def test_hugging_face_export_round_trips(tmp_path, gold_docs):
+    import datasets
+
+    from training.corpus import docs_from_hf, export_hf
+
+    counts = export_hf(tmp_path / "hf", {"gold": SPLITS["gold"], "dev": SPLITS["dev"]})
+    assert counts == {"gold": 5, "dev": len(read_brat_dir(SPLITS["dev"]))}
+    loaded = datasets.load_from_disk(str(tmp_path / "hf"))
+    assert [d.sorted() for d in docs_from_hf(loaded["gold"])] == [d.sorted() for d in gold_docs]

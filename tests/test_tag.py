@@ -64,9 +64,9 @@ def test_bad_inputs_give_error_records_and_exit_1(tmp_path):
     assert "--max-chars" in errors["big"]
     assert "malformed JSONL" in errors["docs:2"]
     assert "no 'text' field" in errors["j3"]
-    assert "no such file" in errors["missing.txt"]
+    assert "no such file" in errors[str(tmp_path / "missing.txt")]
     assert len(by_id) == 9  # one record per input, nothing dropped
-    assert "9 documents" not in result.output and "7 errors" in result.output
+    assert "2 documents" in result.output and "7 errors" in result.output
 
 
 def test_keep_going_exits_0(tmp_path):
@@ -169,8 +169,10 @@ def test_csv_parquet_brat_and_html_outputs(tmp_path):
         ).exit_code
         == 0
     )
-    rows = list(csv.DictReader(open(tmp_path / "deals.csv", encoding="utf-8")))
-    assert rows and rows[0]["currency"] == "CNY" and rows[0]["count"] == "42"
+    with open(tmp_path / "deals.csv", encoding="utf-8") as fh:
+        rows = {r["head_text"]: r for r in csv.DictReader(fh)}
+    row = rows["42 projects"]
+    assert (row["currency"], row["count"], row["amount"]) == ("CNY", "42", "18600000000.0")
     html = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert "<svg" in html and "VALUE" in html and "42 projects" in html
     assert (
@@ -179,8 +181,9 @@ def test_csv_parquet_brat_and_html_outputs(tmp_path):
         ).exit_code
         == 0
     )
-    table = pq.read_table(tmp_path / "deals.parquet").to_pylist()
-    assert table[0]["amount"] == pytest.approx(18.6e9)
+    table = {r["head_text"]: r for r in pq.read_table(tmp_path / "deals.parquet").to_pylist()}
+    assert table["42 projects"]["amount"] == pytest.approx(18.6e9)
+    assert table["42 projects"]["event_text"] == "2025 Harbin Green Food Fair"
     assert tag(tmp_path / "doc.txt", "--format", "brat", "--out", tmp_path / "brat").exit_code == 0
     from pressdeals.brat import read_brat
 

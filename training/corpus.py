@@ -77,3 +77,35 @@ def shared_ngrams(doc: AnnotatedDoc, gold: list[AnnotatedDoc], n: int = 8) -> li
         if common:
             hits.append(f"{g.id}: {' '.join(sorted(common)[0])}")
     return hits
+
+
+def export_hf(out_dir: Path, splits: dict[str, Path] = SPLITS) -> dict[str, int]:
+    """Save the corpus as a Hugging Face `DatasetDict` (one split per folder) for teams that
+    keep annotated data in `datasets`; rows are the JSONL records of `pressdeals.jsonl`."""
+    from datasets import Dataset, DatasetDict, Features, List, Value
+
+    from pressdeals.jsonl import doc_to_record
+
+    span = {"start": Value("int32"), "end": Value("int32")}
+    features = Features(
+        {
+            "id": Value("string"),
+            "text": Value("string"),
+            "entities": List({**span, "label": Value("string"), "text": Value("string")}),
+            "relations": List({"label": Value("string"), "head": span, "tail": span}),
+        }
+    )
+    data = {}
+    for name, path in splits.items():
+        if path.exists():
+            records = [doc_to_record(d) for d in read_brat_dir(path)]
+            data[name] = Dataset.from_list(records, features=features)
+    DatasetDict(data).save_to_disk(str(out_dir))
+    return {name: len(ds) for name, ds in data.items()}
+
+
+def docs_from_hf(dataset) -> list[AnnotatedDoc]:
+    """Annotated documents back from a split exported by `export_hf`."""
+    from pressdeals.jsonl import record_to_doc
+
+    return [record_to_doc(row, f"row {i}") for i, row in enumerate(dataset)]
