@@ -31,7 +31,8 @@ def make_tokenizer(nlp: Language) -> Tokenizer:
     defaults = English.Defaults
     prefixes = list(nlp.Defaults.prefixes or defaults.prefixes) + EXTRA_PREFIXES
     suffixes = list(nlp.Defaults.suffixes or defaults.suffixes) + EXTRA_SUFFIXES
-    infixes = list(nlp.Defaults.infixes or defaults.infixes) + EXTRA_INFIXES
+    # ours first: at the same position the first alternative wins ("2025--Haeyang")
+    infixes = EXTRA_INFIXES + list(nlp.Defaults.infixes or defaults.infixes)
     rules = {
         k: v for k, v in nlp.Defaults.tokenizer_exceptions.items() if k not in DROPPED_EXCEPTIONS
     }

@@ -12,7 +12,7 @@ from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS, relation_allowed
 
 _OPENERS = {'"': '"', "'": "'", "“": "”", "‘": "’", "(": ")", "[": "]", "«": "»", "「": "」"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
-_DETERMINERS = ("the ", "a ", "an ", "this ", "these ")
+_DETERMINERS = ("the ", "The ", "a ", "an ", "this ", "This ", "these ", "These ")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def check_document(text: str, ents: list[_Ent], rels: list[_Rel], path: str) -> 
             err(e.line, f"span {span!r} starts or ends with whitespace")
         elif mark := _enclosing_mark(span):
             err(e.line, f"span {span!r} starts or ends with an enclosing {mark!r}: leave it out")
-        elif span.lower().startswith(_DETERMINERS):
+        elif span.startswith(_DETERMINERS):
             err(e.line, f"span {span!r} starts with a determiner: leave it out", "warning")
         elif span.endswith(("'s", "’s")) and e.label != "COUNT":
             err(e.line, f"span {span!r} ends with a possessive 's: leave it out", "warning")
