@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from pipeline.deals import build_deals, deal_key
-from pressdeals.document import AnnotatedDoc
+from pressdeals.document import AnnotatedDoc, Relation
 from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS
 
 
@@ -62,12 +62,13 @@ def entity_keys(doc: AnnotatedDoc, label: str | None = None) -> list[tuple]:
     return [(e.start, e.end, e.label) for e in doc.entities if label in (None, e.label)]
 
 
+def relation_key(r: Relation) -> tuple:
+    """Strict identity of a relation: label and both argument spans and labels."""
+    return (r.label, r.head.start, r.head.end, r.head.label, r.tail.start, r.tail.end, r.tail.label)
+
+
 def relation_keys(doc: AnnotatedDoc, label: str | None = None) -> list[tuple]:
-    return [
-        (r.label, r.head.start, r.head.end, r.head.label, r.tail.start, r.tail.end, r.tail.label)
-        for r in doc.relations
-        if label in (None, r.label)
-    ]
+    return [relation_key(r) for r in doc.relations if label in (None, r.label)]
 
 
 def deal_keys(doc: AnnotatedDoc) -> list[tuple]:

@@ -8,6 +8,7 @@ import numpy
 from sklearn.metrics import precision_recall_curve
 from spacy.language import Language
 
+from evaluation.scoring import relation_key
 from pipeline.annotate import annotate
 from pressdeals.document import AnnotatedDoc
 
@@ -29,29 +30,10 @@ def candidate_scores(
         rel.threshold = saved
     y_true, y_score, n_gold = [], [], 0
     for gold, pred in zip(dev, preds, strict=True):
-        keys = {
-            (
-                r.label,
-                r.head.start,
-                r.head.end,
-                r.head.label,
-                r.tail.start,
-                r.tail.end,
-                r.tail.label,
-            )
-            for r in gold.relations
-        }
+        keys = {relation_key(r) for r in gold.relations}
         n_gold += len(keys)
         for r in pred.relations:
-            key = (
-                r.label,
-                r.head.start,
-                r.head.end,
-                r.head.label,
-                r.tail.start,
-                r.tail.end,
-                r.tail.label,
-            )
+            key = relation_key(r)
             y_true.append(int(key in keys))
             y_score.append(r.score or 0.0)
     return numpy.array(y_true), numpy.array(y_score), n_gold

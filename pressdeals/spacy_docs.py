@@ -5,6 +5,7 @@ Entities go to `doc.ents`, relations to `doc._.relations` (see `pipeline.extensi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -67,8 +68,12 @@ def write_docbin(docs: Iterable[AnnotatedDoc], nlp: Language, path: Path) -> int
     for doc in docs:
         db.add(to_spacy(doc, nlp))
         n += 1
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db.to_disk(path)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # write beside and rename: a training run reading the old file never sees half a file
+    tmp = path.with_name(path.name + ".tmp")
+    db.to_disk(tmp)
+    os.replace(tmp, path)
     return n
 
 

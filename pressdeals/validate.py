@@ -67,12 +67,18 @@ def check_document(text: str, ents: list[_Ent], rels: list[_Rel], path: str) -> 
         problems.append(Problem(path, line, severity, msg))
 
     seen: dict[str, int] = {}
+
+    def first_use(item: _Ent | _Rel) -> bool:
+        if item.id in seen:
+            err(item.line, f"duplicate id {item.id} (first on line {seen[item.id]})")
+            return False
+        seen[item.id] = item.line
+        return True
+
     valid: dict[str, _Ent] = {}
     for e in ents:
-        if e.id in seen:
-            err(e.line, f"duplicate id {e.id} (first on line {seen[e.id]})")
+        if not first_use(e):
             continue
-        seen[e.id] = e.line
         if e.label not in ENTITY_LABELS:
             err(e.line, f"unknown entity label {e.label!r}; allowed: {', '.join(ENTITY_LABELS)}")
         if not (0 <= e.start < e.end <= len(text)):
@@ -103,10 +109,8 @@ def check_document(text: str, ents: list[_Ent], rels: list[_Rel], path: str) -> 
     sentence_of = sentence_index(text) if rels else []
     pairs: dict[tuple[str, str, str], int] = {}
     for r in rels:
-        if r.id in seen:
-            err(r.line, f"duplicate id {r.id} (first on line {seen[r.id]})")
+        if not first_use(r):
             continue
-        seen[r.id] = r.line
         if r.label not in RELATION_LABELS:
             err(
                 r.line, f"unknown relation label {r.label!r}; allowed: {', '.join(RELATION_LABELS)}"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pressdeals.brat import write_brat
-from pressdeals.document import AnnotatedDoc, Entity, Relation
+from pressdeals.document import AnnotatedDoc
 
 DEAL_COLUMNS = [
     "id",
@@ -49,6 +49,20 @@ def partial_path(path: Path) -> Path:
     return path.with_name(path.name + ".partial")
 
 
+def prepare_partial(out: Path, resume: bool) -> Path:
+    """The .partial twin of `out` (file or folder): on --resume seeded from a finished `out`
+    when no partial is left, otherwise started afresh."""
+    partial = partial_path(out)
+    if resume and not partial.exists() and out.exists():
+        (shutil.copytree if out.is_dir() else shutil.copyfile)(out, partial)
+    if not resume and partial.exists():
+        if partial.is_dir():
+            shutil.rmtree(partial)
+        else:
+            partial.unlink()
+    return partial
+
+
 def _read_ids(path: Path) -> set[str]:
     """Ids of the complete lines of a JSONL file; a torn last line is cut off."""
     ids: set[str] = set()
@@ -69,11 +83,7 @@ class JsonlLog:
     """Append-only JSONL file written through a .partial twin."""
 
     def __init__(self, path: Path, resume: bool) -> None:
-        self.path, self.partial = path, partial_path(path)
-        if resume and not self.partial.exists() and self.path.exists():
-            shutil.copyfile(self.path, self.partial)
-        if not resume and self.partial.exists():
-            self.partial.unlink()
+        self.path, self.partial = path, prepare_partial(path, resume)
         self.done = _read_ids(self.partial) if resume else set()
         self.partial.parent.mkdir(parents=True, exist_ok=True)
         self.fh = open(self.partial, "a", encoding="utf-8")
@@ -135,11 +145,7 @@ class BratWriter(_ManifestWriter):
 
     def __init__(self, out: Path, resume: bool) -> None:
         super().__init__(out, resume)
-        self.partial = partial_path(out)
-        if resume and not self.partial.exists() and out.exists():
-            shutil.copytree(out, self.partial)
-        if not resume and self.partial.exists():
-            shutil.rmtree(self.partial)
+        self.partial = prepare_partial(out, resume)
         self.partial.mkdir(parents=True, exist_ok=True)
 
     def write(self, record: dict[str, Any], doc: AnnotatedDoc) -> None:
@@ -198,11 +204,7 @@ class CsvWriter(_ManifestWriter):
 
     def __init__(self, out: Path, resume: bool) -> None:
         super().__init__(out, resume)
-        self.partial = partial_path(out)
-        if resume and not self.partial.exists() and out.exists():
-            shutil.copyfile(out, self.partial)
-        if not resume and self.partial.exists():
-            self.partial.unlink()
+        self.partial = prepare_partial(out, resume)
         new = not self.partial.exists() or self.partial.stat().st_size == 0
         if not new:
             _drop_rows_of_unfinished(self.partial, self.done)
@@ -309,19 +311,3 @@ def _jsonl_to_parquet(rows_path: Path, out: Path) -> None:
 
 
 WRITERS = {"jsonl": JsonlWriter, "brat": BratWriter, "csv": CsvWriter, "parquet": ParquetWriter}
-
-
-def doc_from_record(record: dict[str, Any]) -> AnnotatedDoc:
-    ents = {
-        (e["start"], e["end"]): Entity(e["start"], e["end"], e["label"]) for e in record["entities"]
-    }
-    rels = [
-        Relation(
-            ents[(r["head"]["start"], r["head"]["end"])],
-            ents[(r["tail"]["start"], r["tail"]["end"])],
-            r["label"],
-            r.get("score"),
-        )
-        for r in record["relations"]
-    ]
-    return AnnotatedDoc(record["id"], record.get("text", ""), list(ents.values()), rels)
