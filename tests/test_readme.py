@@ -18,3 +18,10 @@ def test_readme_has_exactly_two_setup_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert _commands()[1] in ci.splitlines()
+
+
+def test_readme_quotes_the_current_corpus_stats():
+    from training.corpus import corpus_stats, format_stats
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert format_stats(corpus_stats()) in readme
