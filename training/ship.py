@@ -26,9 +26,12 @@ def ship_model(model_dir: Path, name: str, target: Path = SHIPPED) -> Path:
     nlp = spacy.load(model_dir)
     dev = load_documents(SPLITS["dev"])
     choice = choose_threshold(*candidate_scores(nlp, dev))
-    plot_curve(choice, RESULTS / f"pr_curve_{name}.png", f"{name}: relations on dev")
+    plot_curve(choice, RESULTS / "pr_curve.png", f"configs/{name}.cfg: relations on dev")
     nlp.get_pipe("relation_extractor").threshold = choice["threshold"]
-    nlp.meta["name"] = "pressdeals_cpu" if name == "cpu" else f"pressdeals_{name}"
+    nlp.meta["name"] = "pressdeals_cpu"
+    nlp.meta["description"] = (
+        f"pressdeals CPU pipeline (configs/{name}.cfg): NER for MONEY, COUNT, EVENT, ORG, GPE, "
+        "VALUE and SIGNED_AT relations, deal records")
     tmp = model_dir.parent / "model-shipped"
     nlp.to_disk(tmp)
     scores = {
@@ -36,7 +39,7 @@ def ship_model(model_dir: Path, name: str, target: Path = SHIPPED) -> Path:
         "dev": score(nlp, dev),
         "gold": score(nlp, load_documents(SPLITS["gold"])),
     }
-    (RESULTS / f"scores_{name}.json").write_text(json.dumps(scores, indent=2) + "\n")
+    (RESULTS / "scores_shipped.json").write_text(json.dumps(scores, indent=2) + "\n")
     meta: dict = {"pressdeals_scores": scores}
     training = model_dir.parent / "training.json"
     if training.exists():
