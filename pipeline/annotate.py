@@ -56,7 +56,24 @@ def _read_doc(
         head, tail = entities.get(tuple(r["head"])), entities.get(tuple(r["tail"]))
         if head is not None and tail is not None:
             relations.append(Relation(head, tail, r["label"], r.get("score")))
-    return AnnotatedDoc(doc_id, text, list(entities.values()), relations)
+    deals = None
+    if doc._.deals is not None and label_map is None:
+        # built in the (possibly parallel) pipeline; only their offsets need mapping back
+        deals = [_map_spans(deal, mapping, text) for deal in doc._.deals]
+    return AnnotatedDoc(doc_id, text, list(entities.values()), relations, deals)
+
+
+def _map_spans(value, mapping: _Mapping, text: str):
+    """A copy of a deal record with every {start, end, text} span moved to the original."""
+    if isinstance(value, list):
+        return [_map_spans(v, mapping, text) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _map_spans(v, mapping, text) for k, v in value.items()}
+    if "start" in out and "end" in out and "text" in out:
+        out["start"], out["end"] = mapping.to_original(out["start"], out["end"])
+        out["text"] = text[out["start"] : out["end"]]
+    return out
 
 
 def annotate(

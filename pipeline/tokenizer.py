@@ -20,9 +20,15 @@ CURRENCY_CODES = r"RMB|CNY|USD|INR|AED|SAR|QAR|OMR|KWD|BHD|EUR|GBP|CHF|PLN|KSh|K
 CURRENCY_CODES += (
     r"EGP|GHS|NGN|VND|MYR|THB|IDR|PHP|BRL|MXN|CAD|Rs\.?|RM|Rp|SR|QR|Dhs?|CN¥|R\$|HK\$|S\$"
 )
-EXTRA_PREFIXES = [r"/", rf"(?:{CURRENCY_CODES})(?=\d)"]
-EXTRA_SUFFIXES = [r"/", r"(?<=[.)])-"]
-EXTRA_INFIXES = [r"(?<=[A-Za-z])[=/](?=[A-Za-z])", r"--+", r"—", r"(?<=-)[(]", r"[)](?=-)"]
+# French elision before a name ("l'AMDIE"), suspended hyphens ("Saudi Arabia- and Oman-based"),
+# a full stop after a mixed-case acronym ("GmbH.", "UzA."), and CJK text, which has no spaces:
+# each CJK character is a token of its own so that names inside it can be spans.
+CJK = r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+EXTRA_PREFIXES = [r"/", rf"(?:{CURRENCY_CODES})(?=\d)", r"[dDlL]['’](?=[A-ZÀ-Ý])", CJK]
+EXTRA_SUFFIXES = [r"/", r"(?<=[.)])-", r"(?<=[A-Za-z])-", r"(?<=[a-z][A-Z])\.", CJK]
+EXTRA_INFIXES = [
+    r"(?<=[A-Za-z])[=/](?=[A-Za-z])", r"--+", r"—", r"(?<=-)[(]", r"[)](?=-)", CJK,
+]
 # "m." would otherwise stay one token at a sentence end ("RMB500m."): scale letter + full stop
 DROPPED_EXCEPTIONS = ("m.", "M.")
 

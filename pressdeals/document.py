@@ -33,6 +33,8 @@ class AnnotatedDoc:
     text: str
     entities: list[Entity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    # deal records a pipeline already built (pipeline.deals); None: build them when needed
+    deals: list[dict] | None = field(default=None, compare=False)
 
     def sorted(self) -> AnnotatedDoc:
         """A copy with entities and relations in canonical (offset) order."""

@@ -15,6 +15,7 @@ def _span(doc: AnnotatedDoc, start: int, end: int, label: str) -> dict[str, Any]
 def tagged_record(
     doc: AnnotatedDoc, source: str, model: dict[str, str], include_text: bool = True
 ) -> dict[str, Any]:
+    deals = doc.deals
     doc = doc.sorted()
     record: dict[str, Any] = {"id": doc.id, "source": source}
     if include_text:
@@ -29,6 +30,8 @@ def tagged_record(
         }
         for r in doc.relations
     ]
-    record["deals"] = build_deals(doc.text, doc.entities, doc.relations)
+    if deals is None:
+        deals = build_deals(doc.text, doc.entities, doc.relations)
+    record["deals"] = deals
     record["model"] = model
     return record

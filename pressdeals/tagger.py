@@ -144,7 +144,10 @@ def run_tag(nlp: Language, items: Iterable[Item], options: TagOptions) -> Summar
             if int(index) < len(offsets) - 1:
                 continue
             del pending[key]
-            doc = _merge(parts, offsets, item.id, item.text)
+            if len(parts) == 1:  # keep the deal records the pipeline built
+                doc = AnnotatedDoc(item.id, item.text, part.entities, part.relations, part.deals)
+            else:  # split document: deals are rebuilt on the merged whole
+                doc = _merge(parts, offsets, item.id, item.text)
             parts = []
             record = tagged_record(doc, item.source, model, include_text=options.include_text)
             if item.encoding:

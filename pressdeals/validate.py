@@ -46,7 +46,7 @@ class _Rel:
     line: int
 
 
-def _enclosing_mark(span: str) -> str | None:
+def enclosing_mark(span: str) -> str | None:
     """The quote or bracket that wrongly starts or ends `span`, if any.
 
     A mark is fine inside a name (`“Brighter Moonlight” Gala`) but not when it encloses the
@@ -93,7 +93,7 @@ def check_document(text: str, ents: list[_Ent], rels: list[_Rel], path: str) -> 
             continue
         if span != span.strip():
             err(e.line, f"span {span!r} starts or ends with whitespace")
-        elif mark := _enclosing_mark(span):
+        elif mark := enclosing_mark(span):
             err(e.line, f"span {span!r} starts or ends with an enclosing {mark!r}: leave it out")
         elif span.startswith(_DETERMINERS):
             err(e.line, f"span {span!r} starts with a determiner: leave it out", "warning")

@@ -260,3 +260,29 @@ def test_gold_folder_tags_with_shipped_model(tmp_path):
     assert tag(GOLD, "--out", out).exit_code == 0
     recs = records(out)
     assert len(recs) == 5 and all(r["model"]["name"] == "en_pressdeals_cpu" for r in recs)
+
+
+def test_two_processes_give_the_same_records_in_order(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(12):
+        (src / f"d{i:02d}.txt").write_text(RELEASE.replace("42", str(20 + i)), encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert tag(src, "--out", one, "--batch-size", 2).exit_code == 0
+    assert tag(src, "--out", two, "--batch-size", 2, "--n-process", 2).exit_code == 0
+    assert records(one) == records(two)
+
+
+def test_deals_built_in_the_pipeline_match_deals_built_from_the_record(tmp_path):
+    from pipeline.deals import build_deals
+    from pressdeals.document import Entity, Relation
+
+    out = tmp_path / "o.jsonl"
+    assert tag(GOLD, "--out", out).exit_code == 0
+    for record in records(out):
+        ents = {(e["start"], e["end"]): Entity(e["start"], e["end"], e["label"])
+                for e in record["entities"]}
+        rels = [Relation(ents[(r["head"]["start"], r["head"]["end"])],
+                         ents[(r["tail"]["start"], r["tail"]["end"])], r["label"])
+                for r in record["relations"]]
+        assert record["deals"] == build_deals(record["text"], list(ents.values()), rels)

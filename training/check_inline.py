@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pressdeals.inline import InlineError, read_inline
 from pressdeals.schema import ENTITY_LABELS, relation_allowed
+from pressdeals.validate import enclosing_mark
 
 
 def check(path: Path) -> list[str]:
@@ -20,8 +21,8 @@ def check(path: Path) -> list[str]:
         where = f"{path}: [{surface}]"
         if ent.label not in ENTITY_LABELS:
             problems.append(f"{where}: unknown label {ent.label}")
-        if surface != surface.strip() or surface[:1] in "\"'“‘(" or surface[-1:] in "\"'”’)":
-            problems.append(f"{where}: leading/trailing whitespace or quote")
+        if surface != surface.strip() or enclosing_mark(surface):
+            problems.append(f"{where}: leading/trailing whitespace or enclosing quote/bracket")
     for rel in doc.relations:
         if not relation_allowed(rel.label, rel.head.label, rel.tail.label):
             problems.append(
