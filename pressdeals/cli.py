@@ -37,6 +37,20 @@ def parse_label_map(spec: str | None) -> dict[str, str] | None:
     return {a.strip(): b.strip() for a, b in pairs}
 
 
+def need_train_extra() -> None:
+    """Fail with the install command when the `train` extra is missing."""
+    import importlib.util
+
+    missing = [
+        m for m in ("sklearn", "datasets", "matplotlib") if importlib.util.find_spec(m) is None
+    ]
+    if missing:
+        _fail(
+            f"this command needs the training extra ({', '.join(missing)} missing): "
+            "pip install -c constraints.txt -e '.[train]'"
+        )
+
+
 def load_model(model: str):
     import spacy
 
@@ -267,6 +281,7 @@ def corpus_export_hf(
     out: Annotated[Path, typer.Argument(help="folder for the Hugging Face DatasetDict")],
 ) -> None:
     """Save train/dev/generated/gold as a Hugging Face DatasetDict (datasets.load_from_disk)."""
+    need_train_extra()
     from training.corpus import export_hf
 
     counts = export_hf(out)
@@ -303,6 +318,7 @@ def train(
 
     Extra arguments go to spacy train as overrides, e.g. `--training.max_steps 200`.
     """
+    need_train_extra()
     from training.train import run_training
 
     output = output or Path("training/output") / name
