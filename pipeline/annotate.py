@@ -8,6 +8,7 @@ back to the original text afterwards.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -89,16 +90,18 @@ def annotate(
     `label_map` renames entity labels (and drops those it does not name), for pipelines
     trained on another scheme such as `en_core_web_sm`.
     """
-    items = ((text, (doc_id, text)) for doc_id, text in docs)
+    # the offset maps stay in this process: nlp.pipe keeps order, so a FIFO pairs them with
+    # the docs coming back, and workers are sent nothing but the collapsed text
+    waiting: deque[tuple[str, str, _Mapping]] = deque()
 
-    def flat_items():
-        for text, ctx in items:
+    def flat_texts() -> Iterator[str]:
+        for doc_id, text in docs:
             mapping = _Mapping(text)
-            yield mapping.flat, (*ctx, mapping)
+            waiting.append((doc_id, text, mapping))
+            yield mapping.flat
 
-    for doc, (doc_id, text, mapping) in nlp.pipe(
-        flat_items(), as_tuples=True, batch_size=batch_size, n_process=n_process
-    ):
+    for doc in nlp.pipe(flat_texts(), batch_size=batch_size, n_process=n_process):
+        doc_id, text, mapping = waiting.popleft()
         yield _read_doc(doc, doc_id, text, mapping, label_map)
 
 
