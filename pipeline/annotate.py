@@ -77,6 +77,21 @@ def _map_spans(value, mapping: _Mapping, text: str):
     return out
 
 
+def freeze_msgpack_hooks() -> None:
+    """Look srsly's msgpack hooks up once instead of on every (de)serialisation.
+
+    srsly asks catalogue for its encoders and decoders on each call, and catalogue rescans the
+    installed entry points each time (about 1 ms). With several processes every Doc crosses a
+    process boundary as msgpack, so the main process spent a third of its time there; the
+    hooks are registered at import time and do not change during a run.
+    """
+    import srsly.msgpack as msgpack
+
+    for registry in (msgpack.msgpack_encoders, msgpack.msgpack_decoders):
+        hooks = registry.get_all()
+        registry.get_all = lambda hooks=hooks: hooks
+
+
 def annotate(
     nlp: Language,
     docs: Iterable[tuple[str, str]],
@@ -93,6 +108,8 @@ def annotate(
     # the offset maps stay in this process: nlp.pipe keeps order, so a FIFO pairs them with
     # the docs coming back, and workers are sent nothing but the collapsed text
     waiting: deque[tuple[str, str, _Mapping]] = deque()
+    if n_process > 1:
+        freeze_msgpack_hooks()
 
     def flat_texts() -> Iterator[str]:
         for doc_id, text in docs:
