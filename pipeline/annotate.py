@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import deque
+from itertools import islice
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -21,6 +22,7 @@ from pressdeals.document import AnnotatedDoc, Entity, Relation
 
 register_extensions()
 ENTITY_SETTERS = ("ner", "entity_ruler", "span_ruler")
+ZONE_DOCS = 1000  # documents per spaCy memory zone in single-process runs
 
 
 class _Mapping:
@@ -117,9 +119,19 @@ def annotate(
             waiting.append((doc_id, text, mapping))
             yield mapping.flat
 
-    for doc in nlp.pipe(flat_texts(), batch_size=batch_size, n_process=n_process):
-        doc_id, text, mapping = waiting.popleft()
-        yield _read_doc(doc, doc_id, text, mapping, label_map)
+    if n_process > 1:
+        for doc in nlp.pipe(flat_texts(), batch_size=batch_size, n_process=n_process):
+            doc_id, text, mapping = waiting.popleft()
+            yield _read_doc(doc, doc_id, text, mapping, label_map)
+        return
+    # one process: tag in blocks inside spaCy memory zones, so the strings and lexemes that
+    # each block adds to the vocab (every new number, name...) are freed and memory stays flat
+    texts = flat_texts()
+    while block := list(islice(texts, ZONE_DOCS)):
+        with nlp.memory_zone():
+            for doc in nlp.pipe(block, batch_size=batch_size):
+                doc_id, text, mapping = waiting.popleft()
+                yield _read_doc(doc, doc_id, text, mapping, label_map)
 
 
 def annotate_with_gold_entities(
