@@ -51,7 +51,7 @@ def _pipeline_rows(name: str, path: Path, sets: dict[str, list[AnnotatedDoc]]) -
 
 def run() -> list[dict[str, Any]]:
     sets = {"gold": load_documents(SPLITS["gold"]), "dev": load_documents(SPLITS["dev"])}
-    rows = [_pipeline_rows("pressdeals CPU (shipped)", DEFAULT_MODEL, sets)]
+    rows = [_pipeline_rows("pressdeals CPU (shipped, cpu_sm.cfg)", DEFAULT_MODEL, sets)]
     for label, folder in (
         ("pressdeals transformer (MiniLM)", "trf"),
         ("pressdeals CPU sourced from en_core_web_sm", "cpu_sm"),
