@@ -253,6 +253,11 @@ class ParsedMoney:
     reason: str | None = None
 
 
+def _q(text: str) -> str:
+    """A mention quoted in a reason, whitespace (line wraps) collapsed."""
+    return repr(" ".join(text.split()))
+
+
 def _split_approximator(text: str) -> tuple[str | None, str]:
     m = _APPROX.match(text)
     if m:
@@ -337,12 +342,12 @@ def parse_count(text: str) -> ParsedCount:
         rest = re.sub(r"^between\s+", "", rest, flags=re.IGNORECASE)
         low, high, _ = _number_or_range(rest)
         if low is None:
-            return ParsedCount(None, reason=f"no number found in {text!r}")
+            return ParsedCount(None, reason=f"no number found in {_q(text)}")
         if low != int(low) or (high is not None and high != int(high)):
-            return ParsedCount(None, reason=f"count is not a whole number in {text!r}")
+            return ParsedCount(None, reason=f"count is not a whole number in {_q(text)}")
         return ParsedCount(int(low), None if high is None else int(high), approx)
     except (ValueError, OverflowError, AttributeError) as exc:  # defensive: never crash
-        return ParsedCount(None, reason=f"unreadable count {text!r} ({exc})")
+        return ParsedCount(None, reason=f"unreadable count {_q(text)} ({exc})")
 
 
 def _match_currency(text: str, at_start: bool) -> tuple[str | None, str]:
@@ -376,7 +381,7 @@ def parse_money(text: str) -> ParsedMoney:
         low, high, tail = _number_or_range(rest)
         if low is None:
             return ParsedMoney(
-                None, currency, approximator=approx, reason=f"no amount found in {text!r}"
+                None, currency, approximator=approx, reason=f"no amount found in {_q(text)}"
             )
         tail = tail.strip().rstrip(".")
         if tail:
@@ -386,13 +391,13 @@ def parse_money(text: str) -> ParsedMoney:
                     None,
                     currency,
                     approximator=approx,
-                    reason=f"unknown currency or words {tail!r} in {text!r}",
+                    reason=f"unknown currency or words {_q(tail)} in {_q(text)}",
                 )
             if currency is not None and currency != tail_currency:
                 return ParsedMoney(
-                    None, None, approximator=approx, reason=f"two currencies in {text!r}"
+                    None, None, approximator=approx, reason=f"two currencies in {_q(text)}"
                 )
             currency = tail_currency
         return ParsedMoney(low, currency, high, approx)
     except (ValueError, OverflowError, AttributeError) as exc:  # defensive: never crash
-        return ParsedMoney(None, None, reason=f"unreadable amount {text!r} ({exc})")
+        return ParsedMoney(None, None, reason=f"unreadable amount {_q(text)} ({exc})")
