@@ -32,11 +32,14 @@ APPROXIMATORS = (
     "just under",
     "an estimated",
     "estimated",
+    "as many as",
+    "fewer than",
+    "~",
 )
 _APPROX = re.compile(
     r"^(?P<approx>"
     + "|".join(re.escape(a) for a in sorted(APPROXIMATORS, key=len, reverse=True))
-    + r")\s+",
+    + r")(?:\s+|(?<=~))",
     re.IGNORECASE,
 )
 
@@ -84,6 +87,8 @@ _SCALES = {
     "mn": 10**6,
     "mln": 10**6,
     "m": 10**6,
+    "mil": 10**6,
+    "tenthousand": 10**4,  # "ten-thousand yuan", the Chinese wan, after _prepare
     "crore": 10**7,
     "crores": 10**7,
     "cr": 10**7,
@@ -95,7 +100,10 @@ _SCALES = {
     "tn": 10**12,
     "trn": 10**12,
 }
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# Indian grouping ("1,18,420 crore") first, then thousands separators, then plain digits
+_DIGITS = (
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+)
 _NUMBER_WORD = "|".join(
     sorted(list(_UNITS) + ["hundred", "thousand", "and"], key=len, reverse=True)
 )
@@ -182,6 +190,7 @@ CURRENCIES: dict[str, str] = {
     "qatari riyals": "QAR",
     "omr": "OMR",
     "omani rials": "OMR",
+    "ro": "OMR",
     "rials": "OMR",
     "bhd": "BHD",
     "bd": "BHD",
@@ -211,6 +220,7 @@ CURRENCIES: dict[str, str] = {
     "le": "EGP",
     "ghs": "GHS",
     "gh₵": "GHS",
+    "gh¢": "GHS",
     "cedis": "GHS",
     "cedi": "GHS",
     "mad": "MAD",
@@ -230,6 +240,47 @@ CURRENCIES: dict[str, str] = {
     "php": "PHP",
     "₱": "PHP",
     "philippine pesos": "PHP",
+    "npr": "NPR",
+    "nepalese rupees": "NPR",
+    "nepali rupees": "NPR",
+    "pkr": "PKR",
+    "pakistani rupees": "PKR",
+    "bdt": "BDT",
+    "taka": "BDT",
+    "rub": "RUB",
+    "₽": "RUB",
+    "rubles": "RUB",
+    "ruble": "RUB",
+    "roubles": "RUB",
+    "rouble": "RUB",
+    "kzt": "KZT",
+    "₸": "KZT",
+    "tenge": "KZT",
+    "uzs": "UZS",
+    "sum": "UZS",
+    "soum": "UZS",
+    "so'm": "UZS",
+    "azn": "AZN",
+    "₼": "AZN",
+    "manat": "AZN",
+    "mnt": "MNT",
+    "₮": "MNT",
+    "tugrik": "MNT",
+    "tugriks": "MNT",
+    "togrog": "MNT",
+    "try": "TRY",
+    "₺": "TRY",
+    "tl": "TRY",
+    "lira": "TRY",
+    "liras": "TRY",
+    "turkish lira": "TRY",
+    "turkish liras": "TRY",
+    "russian rubles": "RUB",
+    "kazakh tenge": "KZT",
+    "uzbek sum": "UZS",
+    "uzbek soum": "UZS",
+    "azerbaijani manat": "AZN",
+    "mongolian tugriks": "MNT",
 }
 # single letters only count as currency when glued to the number ("R2.5 billion", "N50bn")
 _GLUED_ONLY = {"r", "n"}
@@ -371,10 +422,16 @@ def _match_currency(text: str, at_start: bool) -> tuple[str | None, str]:
     return None, text
 
 
+def _prepare(text: str) -> str:
+    """Compound hyphens read as spaces ("6.5-billion-yuan", "Rs 600-crore"); ranges keep theirs."""
+    text = re.sub(r"(?<=[\d.A-Za-z])-(?=[A-Za-z])", " ", text.strip())
+    return re.sub(r"(?<=\d)\s+ten thousand\b", " tenthousand", text, flags=re.IGNORECASE)
+
+
 def parse_money(text: str) -> ParsedMoney:
     """`RMB 13.6 billion` -> 1.36e10 CNY; `approximately 11.59 billion U.S. dollars` -> USD."""
     try:
-        approx, rest = _split_approximator(text.strip())
+        approx, rest = _split_approximator(_prepare(text))
         rest = re.sub(r"^between\s+", "", rest, flags=re.IGNORECASE).strip()
         currency, rest = _match_currency(rest, at_start=True)
         rest = rest.strip()

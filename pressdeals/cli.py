@@ -59,7 +59,8 @@ def load_model(model: str):
     except OSError as exc:
         hint = ""
         if Path(model) == DEFAULT_MODEL:
-            hint = " (the shipped model is missing: rebuild it with `pressdeals train cpu_sm --ship`)"
+            hint = " (the shipped model is missing: rebuild it with"
+            hint += " `pressdeals train cpu_sm --ship`)"
         _fail(f"cannot load model {model!r}{hint}: {exc}")
 
 
