@@ -6,6 +6,7 @@ Registered as `pressdeals.Tokenizer.v1` (entry point `spacy_tokenizers`) so conf
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from spacy.lang.en import English
@@ -29,6 +30,8 @@ EXTRA_SUFFIXES = [r"/", r"(?<=[.)])-", r"(?<=[A-Za-z])-", r"(?<=[a-z][A-Z])\.", 
 EXTRA_INFIXES = [
     r"(?<=[A-Za-z])[=/](?=[A-Za-z])", r"--+", r"—", r"(?<=-)[(]", r"[)](?=-)", CJK,
 ]
+# ISO dates stay whole: split, "2023-08-28 Investment Deals" reads as a count of 28 deals
+ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 # "m." would otherwise stay one token at a sentence end ("RMB500m."): scale letter + full stop
 DROPPED_EXCEPTIONS = ("m.", "M.")
 
@@ -48,7 +51,7 @@ def make_tokenizer(nlp: Language) -> Tokenizer:
         prefix_search=compile_prefix_regex(prefixes).search,
         suffix_search=compile_suffix_regex(suffixes).search,
         infix_finditer=compile_infix_regex(infixes).finditer,
-        token_match=nlp.Defaults.token_match,
+        token_match=ISO_DATE.match,
         url_match=nlp.Defaults.url_match,
     )
 
