@@ -13,6 +13,7 @@ from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS, relation_allowed
 _OPENERS = {'"': '"', "'": "'", "“": "”", "‘": "’", "(": ")", "[": "]", "«": "»", "「": "」"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 _DETERMINERS = ("the ", "The ", "a ", "an ", "this ", "This ", "these ", "These ")
+_DETERMINERS += ("another ", "Another ", "its ", "Its ")
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,13 @@ def test_cross_sentence_relation_is_a_warning(tmp_path):
     assert problems == [f"{tmp_path / 'doc.ann'}:8: warning: {expected}"]
 
 
+def test_leading_determiner_is_a_warning(tmp_path):
+    ann = GOOD + "T7\tCOUNT 69 85\tAnother sentence\n"
+    problems = run(tmp_path, ann)
+    message = "span 'Another sentence' starts with a determiner: leave it out"
+    assert problems == [f"{tmp_path / 'doc.ann'}:9: warning: {message}"]
+
+
 def test_cli_exit_codes(tmp_path):
     runner = CliRunner()
     run(tmp_path, GOOD)
