@@ -17,7 +17,7 @@ FLOORS = {
     ("entities", "micro"): 0.85,
     ("relations", "micro"): 0.80,
     ("relations_gold_entities", "micro"): 0.85,
-    ("deals", "micro"): 0.75,
+    ("deals", "micro"): 0.65,
 }
 
 
