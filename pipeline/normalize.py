@@ -88,7 +88,7 @@ _SCALES = {
     "mln": 10**6,
     "m": 10**6,
     "mil": 10**6,
-    "tenthousand": 10**4,  # "ten-thousand yuan", the Chinese wan, after _prepare
+    "ten thousand": 10**4,  # "88,000 ten-thousand yuan": the Chinese wan, translated
     "crore": 10**7,
     "crores": 10**7,
     "cr": 10**7,
@@ -360,8 +360,8 @@ def _number_prefix(text: str) -> tuple[float | None, float, str]:
         value, rest = float(parsed), text[m.end() :]
     scale = 1.0
     # scale words, possibly stacked: "1.2 lakh crore", "3.2bn", "500 million"
-    while sm := re.match(r"\s*([A-Za-z]+)\b", rest):
-        word = sm.group(1).lower()
+    while sm := re.match(r"\s*(ten\s+thousand|[A-Za-z]+)\b", rest, re.IGNORECASE):
+        word = " ".join(sm.group(1).lower().split())
         if word not in _SCALES or word in _UNITS:
             break
         scale *= _SCALES[word]
@@ -424,8 +424,7 @@ def _match_currency(text: str, at_start: bool) -> tuple[str | None, str]:
 
 def _prepare(text: str) -> str:
     """Compound hyphens read as spaces ("6.5-billion-yuan", "Rs 600-crore"); ranges keep theirs."""
-    text = re.sub(r"(?<=[\d.A-Za-z])-(?=[A-Za-z])", " ", text.strip())
-    return re.sub(r"(?<=\d)\s+ten thousand\b", " tenthousand", text, flags=re.IGNORECASE)
+    return re.sub(r"(?<=[\d.A-Za-z])-(?=[A-Za-z])", " ", text.strip())
 
 
 def parse_money(text: str) -> ParsedMoney:
