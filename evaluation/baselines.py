@@ -16,11 +16,11 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from pipeline.relation_extractor import get_candidates
-from pipeline.relation_model import PAIR_TYPES
-from pipeline.text import sentence_spans
-from pipeline.tokenizer import blank_nlp
 from pressdeals.document import AnnotatedDoc, Entity, Relation
+from pressdeals.pipeline.relation_extractor import get_candidates
+from pressdeals.pipeline.text import sentence_spans
+from pressdeals.pipeline.tokenizer import blank_nlp
+from pressdeals.schema import PAIR_TYPES, relation_label
 from pressdeals.spacy_docs import to_spacy
 
 TRIGGERS = (
@@ -51,17 +51,18 @@ TRIGGERS = (
 
 
 def _pair_label(pair_type: int) -> str:
-    return "VALUE" if PAIR_TYPES[pair_type] == ("COUNT", "MONEY") else "SIGNED_AT"
+    return relation_label(*PAIR_TYPES[pair_type]) or ""
 
 
 def pair_features(doc, cand) -> dict[str, float]:
-    hs, he, ts, te, pair_type, n_between = cand
+    hs, he, ts, te, pair_type, n_between, sentence_distance = cand
     lo, hi = (he, ts) if he <= ts else (te, hs)
     between = [t.lower_ for t in doc[lo:hi] if not t.is_space]
     before = [t.lower_ for t in doc[max(0, min(hs, ts) - 3) : min(hs, ts)]]
     after = [t.lower_ for t in doc[max(he, te) : max(he, te) + 3]]
     feats: dict[str, float] = {
         f"type={pair_type}": 1.0,
+        f"sentences={sentence_distance}": 1.0,
         f"dir={'tail_first' if ts < hs else 'head_first'}": 1.0,
     }
     gap = len(between)

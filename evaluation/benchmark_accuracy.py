@@ -1,6 +1,6 @@
 """Accuracy benchmark: regenerates the README's accuracy tables.
 
-    python -m evaluation.benchmark_accuracy
+    python -m pressdeals.evaluation.benchmark_accuracy
 
 Scores, on the gold seeds and on dev, the shipped CPU pipeline, the other trained pipelines
 found under training/output (transformer, CPU sourced from en_core_web_sm), en_core_web_sm
@@ -18,17 +18,20 @@ from typing import Any
 
 import spacy
 
-from evaluation.baselines import SklearnRelations, rule_baseline
-from evaluation.evaluate import align, build_report, load_documents, report_as_dict
-from pipeline.annotate import annotate, annotate_with_gold_entities
-from pressdeals.cli import DEFAULT_MODEL, SM_LABEL_MAP
 from pressdeals.document import AnnotatedDoc
-from training.corpus import SPLITS
-from training.train import ROOT
-
-RESULTS = ROOT / "evaluation" / "results"
-OUTPUT = ROOT / "training" / "output"
-README = ROOT / "README.md"
+from pressdeals.evaluation.baselines import SklearnRelations, rule_baseline
+from pressdeals.evaluation.evaluate import (
+    align,
+    build_report,
+    evaluate_pipeline,
+    load_documents,
+    report_as_dict,
+)
+from pressdeals.paths import README, RESULTS, SHIPPED_MODEL
+from pressdeals.paths import TRAINING_OUTPUT as OUTPUT
+from pressdeals.pipeline.annotate import annotate
+from pressdeals.schema import SM_LABEL_MAP
+from pressdeals.training.corpus import SPLITS
 
 
 def _dir_size_mb(path: Path) -> float:
@@ -43,15 +46,13 @@ def _pipeline_rows(name: str, path: Path, sets: dict[str, list[AnnotatedDoc]]) -
         training = json.loads((path.parent / "training.json").read_text())
     row["train_seconds"] = (training or {}).get("seconds")
     for set_name, docs in sets.items():
-        pred = list(annotate(nlp, ((d.id, d.text) for d in docs)))
-        gold_ents = list(zip(docs, annotate_with_gold_entities(nlp, docs), strict=True))
-        row[set_name] = report_as_dict(build_report(align(docs, pred), gold_ents))
+        row[set_name] = report_as_dict(evaluate_pipeline(nlp, docs)[0])
     return row
 
 
 def run() -> list[dict[str, Any]]:
     sets = {"gold": load_documents(SPLITS["gold"]), "dev": load_documents(SPLITS["dev"])}
-    rows = [_pipeline_rows("pressdeals CPU (shipped, cpu_sm.cfg)", DEFAULT_MODEL, sets)]
+    rows = [_pipeline_rows("pressdeals CPU (shipped, cpu_sm.cfg)", SHIPPED_MODEL, sets)]
     # the shipped model comes from configs/cpu_sm.cfg; these are the configs it was chosen over
     for label, folder in (
         ("pressdeals transformer (MiniLM)", "trf"),
@@ -68,8 +69,7 @@ def run() -> list[dict[str, Any]]:
         "train_seconds": None,
     }
     for set_name, docs in sets.items():
-        pred = list(annotate(sm, ((d.id, d.text) for d in docs), label_map=SM_LABEL_MAP))
-        row[set_name] = report_as_dict(build_report(align(docs, pred)))
+        row[set_name] = report_as_dict(evaluate_pipeline(sm, docs, label_map=SM_LABEL_MAP)[0])
     rows.append(row)
 
     row = {"system": "hand-written rules", "size_mb": None, "train_seconds": None}
@@ -81,7 +81,7 @@ def run() -> list[dict[str, Any]]:
     sk = SklearnRelations().fit(
         load_documents(SPLITS["train"]) + load_documents(SPLITS["generated"])
     )
-    shipped = spacy.load(DEFAULT_MODEL)
+    shipped = spacy.load(SHIPPED_MODEL)
     row = {
         "system": "scikit-learn relations (on the CPU NER)",
         "size_mb": None,

@@ -1,6 +1,6 @@
 """Speed and memory benchmark of batch tagging (not a test: results are written down).
 
-    python -m evaluation.benchmark_speed [--docs 50000] [--compare-docs 4000]
+    python -m pressdeals.evaluation.benchmark_speed [--docs 50000] [--compare-docs 4000]
 
 In one run, on the same generated texts:
 - words per second of `pressdeals tag` (shipped model, JSONL output) and of
@@ -23,11 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from training.generate import generate_document
-from training.train import ROOT
-
-RESULTS = ROOT / "evaluation" / "results"
-README = ROOT / "README.md"
+from pressdeals.paths import README, RESULTS
+from pressdeals.training.generate import generate_document
 
 SM_SCRIPT = """
 import json, sys, time, spacy

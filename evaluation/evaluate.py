@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from evaluation.scoring import (
+from spacy.language import Language
+
+from pressdeals.document import AnnotatedDoc
+from pressdeals.evaluation.scoring import (
     PRF,
     entity_keys,
     relation_keys,
@@ -13,9 +16,8 @@ from evaluation.scoring import (
     score_entities,
     score_relations,
 )
-from pressdeals.brat import read_brat_dir
-from pressdeals.document import AnnotatedDoc
-from pressdeals.jsonl import read_jsonl
+from pressdeals.formats import FormatError, FormatErrors, read_documents
+from pressdeals.pipeline.annotate import annotate, annotate_with_gold_entities
 
 SECTIONS = {
     "entities": "Entities",
@@ -25,21 +27,55 @@ SECTIONS = {
 }
 
 
+# section name -> label -> figures; None where the section could not be computed
+Report = dict[str, dict[str, PRF] | None]
+
+
 class EvaluationError(ValueError):
-    pass
+    """Gold and predictions that cannot be scored together; the message says why."""
 
 
 def load_documents(path: Path) -> list[AnnotatedDoc]:
-    """Annotated documents from a brat folder or a .jsonl file."""
-    path = Path(path)
-    if path.is_dir():
-        docs = read_brat_dir(path)
-        if not docs:
-            raise EvaluationError(f"{path}: no .txt/.ann documents in this folder")
-        return docs
-    if path.suffix == ".jsonl":
-        return list(read_jsonl(path))
-    raise EvaluationError(f"{path}: expected a brat folder or a .jsonl file")
+    """Annotated documents from a brat folder, a .jsonl or a .spacy file."""
+    try:
+        return read_documents(Path(path))
+    except (FormatError, *FormatErrors) as exc:
+        raise EvaluationError(str(exc)) from exc
+
+
+def evaluate_pipeline(
+    nlp: Language,
+    gold: list[AnnotatedDoc],
+    *,
+    label_map: dict[str, str] | None = None,
+) -> tuple[Report, list[tuple[AnnotatedDoc, AnnotatedDoc]]]:
+    """Run `nlp` on the gold texts and score it: entities, relations (also given the gold
+    entities, when the pipeline has a relation component), deal records. Returns the report
+    and the (gold, predicted) pairs for an error listing."""
+    pred = list(annotate(nlp, ((d.id, d.text) for d in gold), label_map=label_map))
+    pairs = align(gold, pred)
+    with_gold = None
+    if label_map is None and "relation_extractor" in nlp.pipe_names:
+        with_gold = list(zip(gold, annotate_with_gold_entities(nlp, gold), strict=True))
+    return build_report(pairs, with_gold), pairs
+
+
+def evaluate(
+    gold_path: Path,
+    *,
+    model: str | Path | None = None,
+    pred_path: Path | None = None,
+    label_map: dict[str, str] | None = None,
+) -> tuple[Report, list[tuple[AnnotatedDoc, AnnotatedDoc]]]:
+    """`pressdeals evaluate`: score a pipeline (default: the shipped one) or saved
+    predictions (.jsonl) against the gold documents at `gold_path`."""
+    gold = load_documents(gold_path)
+    if pred_path is not None:
+        pairs = align(gold, load_documents(pred_path))
+        return build_report(pairs), pairs
+    from pressdeals.api import load
+
+    return evaluate_pipeline(load(model), gold, label_map=label_map)
 
 
 def align(
@@ -69,7 +105,7 @@ def align(
 def build_report(
     pairs: list[tuple[AnnotatedDoc, AnnotatedDoc]],
     gold_entity_pairs: list[tuple[AnnotatedDoc, AnnotatedDoc]] | None = None,
-) -> dict[str, dict[str, PRF] | None]:
+) -> Report:
     return {
         "entities": score_entities(pairs),
         "relations": score_relations(pairs),
@@ -80,14 +116,14 @@ def build_report(
     }
 
 
-def report_as_dict(report: dict[str, dict[str, PRF] | None]) -> dict[str, Any]:
+def report_as_dict(report: Report) -> dict[str, Any]:
     return {
         section: None if table is None else {label: prf.as_dict() for label, prf in table.items()}
         for section, table in report.items()
     }
 
 
-def format_report(report: dict[str, dict[str, PRF] | None]) -> str:
+def format_report(report: Report) -> str:
     lines = [f"{'':<12}{'P':>8}{'R':>8}{'F1':>8}{'support':>9}"]
     for section, title in SECTIONS.items():
         table = report.get(section)

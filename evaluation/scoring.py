@@ -7,55 +7,10 @@ when its label and both argument spans and labels match; a deal record when ever
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
-
-from pipeline.deals import build_deals, deal_key
 from pressdeals.document import AnnotatedDoc, Relation
+from pressdeals.metrics import PRF
+from pressdeals.pipeline.deals import build_deals, deal_key
 from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS
-
-
-@dataclass
-class PRF:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
-    def support(self) -> int:
-        return self.tp + self.fn
-
-    def add(self, gold: Iterable[Hashable], pred: Iterable[Hashable]) -> None:
-        g, p = Counter(gold), Counter(pred)
-        overlap = sum((g & p).values())
-        self.tp += overlap
-        self.fp += sum(p.values()) - overlap
-        self.fn += sum(g.values()) - overlap
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "support": self.support,
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-        }
 
 
 def entity_keys(doc: AnnotatedDoc, label: str | None = None) -> list[tuple]:
@@ -63,8 +18,8 @@ def entity_keys(doc: AnnotatedDoc, label: str | None = None) -> list[tuple]:
 
 
 def relation_key(r: Relation) -> tuple:
-    """Strict identity of a relation: label and both argument spans and labels."""
-    return (r.label, r.head.start, r.head.end, r.head.label, r.tail.start, r.tail.end, r.tail.label)
+    """Strict identity of a relation (see `Relation.key`)."""
+    return r.key
 
 
 def relation_keys(doc: AnnotatedDoc, label: str | None = None) -> list[tuple]:

@@ -8,9 +8,9 @@ import numpy
 from sklearn.metrics import precision_recall_curve
 from spacy.language import Language
 
-from evaluation.scoring import relation_key
-from pipeline.annotate import annotate
 from pressdeals.document import AnnotatedDoc
+from pressdeals.evaluation.scoring import relation_key
+from pressdeals.pipeline.annotate import annotate
 
 
 def candidate_scores(

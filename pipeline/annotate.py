@@ -16,9 +16,10 @@ from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc
 
-from pipeline.extensions import register_extensions
-from pipeline.text import collapse_wraps
 from pressdeals.document import AnnotatedDoc, Entity, Relation
+from pressdeals.pipeline.extensions import register_extensions
+from pressdeals.pipeline.text import collapse_wraps
+from pressdeals.spacy_docs import from_spacy
 
 register_extensions()
 ENTITY_SETTERS = ("ner", "entity_ruler", "span_ruler")
@@ -41,42 +42,17 @@ def collapse_doc(doc: AnnotatedDoc) -> AnnotatedDoc:
     mapping = _Mapping(doc.text)
     ents = {e: Entity(*mapping.to_flat(e.start, e.end), e.label) for e in doc.entities}
     rels = [Relation(ents[r.head], ents[r.tail], r.label) for r in doc.relations]
-    return AnnotatedDoc(doc.id, mapping.flat, list(ents.values()), rels)
+    aliases = [tuple(ents[e] for e in group) for group in doc.aliases]
+    return AnnotatedDoc(doc.id, mapping.flat, list(ents.values()), rels, aliases)
 
 
 def _read_doc(
     doc: Doc, doc_id: str, text: str, mapping: _Mapping, label_map: dict[str, str] | None
 ) -> AnnotatedDoc:
-    entities: dict[tuple[int, int], Entity] = {}
-    for span in doc.ents:
-        label = span.label_ if label_map is None else label_map.get(span.label_)
-        if label is None:
-            continue
-        start, end = mapping.to_original(span.start_char, span.end_char)
-        entities[(span.start_char, span.end_char)] = Entity(start, end, label)
-    relations = []
-    for r in doc._.relations or []:
-        head, tail = entities.get(tuple(r["head"])), entities.get(tuple(r["tail"]))
-        if head is not None and tail is not None:
-            relations.append(Relation(head, tail, r["label"], r.get("score")))
-    deals = None
-    if doc._.deals is not None and label_map is None:
-        # built in the (possibly parallel) pipeline; only their offsets need mapping back
-        deals = [_map_spans(deal, mapping, text) for deal in doc._.deals]
-    return AnnotatedDoc(doc_id, text, list(entities.values()), relations, deals)
-
-
-def _map_spans(value, mapping: _Mapping, text: str):
-    """A copy of a deal record with every {start, end, text} span moved to the original."""
-    if isinstance(value, list):
-        return [_map_spans(v, mapping, text) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out = {k: _map_spans(v, mapping, text) for k, v in value.items()}
-    if "start" in out and "end" in out and "text" in out:
-        out["start"], out["end"] = mapping.to_original(out["start"], out["end"])
-        out["text"] = text[out["start"] : out["end"]]
-    return out
+    return from_spacy(
+        doc, doc_id, keep_scores=True, label_map=label_map, to_original=mapping.to_original,
+        text=text,
+    )
 
 
 def freeze_msgpack_hooks() -> None:
@@ -157,5 +133,5 @@ def annotate_with_gold_entities(
         for _, proc in steps:
             doc = proc(doc)
         pred = _read_doc(doc, g.id, g.text, mapping, None)
-        # keep the gold entity objects so that only relations can differ
-        yield AnnotatedDoc(g.id, g.text, list(g.entities), pred.relations)
+        # keep the gold entity objects so that only relations and aliases can differ
+        yield AnnotatedDoc(g.id, g.text, list(g.entities), pred.relations, pred.aliases)

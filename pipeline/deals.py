@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pipeline.normalize import parse_count, parse_money
-from pipeline.text import sentence_spans
 from pressdeals.document import Entity, Relation
+from pressdeals.pipeline.normalize import parse_count, parse_money
+from pressdeals.pipeline.text import sentence_spans
 
 
 def _span(ent: Entity, text: str) -> dict[str, Any]:

@@ -1,10 +1,12 @@
-"""The trainable relation component: VALUE and SIGNED_AT between entities of one sentence.
+"""The trainable relation component: VALUE and SIGNED_AT between entities.
 
-Candidates are the pairs the schema allows (COUNT->MONEY, COUNT->EVENT, MONEY->EVENT)
-inside one sentence, with sentences cut by the project's wrap-aware rules
-(`pipeline.text.sentence_spans`), the same rules the validator uses. Predictions go to
-`doc._.relations` (see `pipeline.extensions`), each with its score; pairs scoring at least
-`threshold` are kept.
+Candidates are the pairs the schema allows (`schema.PAIR_TYPES`) inside one sentence or, up
+to `max_sentence_distance` (schema v2: 1), in consecutive body sentences, never between a
+title or heading line and the body. Sentences are cut by the project's wrap-aware rules
+(`pipeline.text`), the same rules the validator uses. Each head is paired with at most
+`MAX_TAILS` of its nearest allowed tails, so the cost is linear in document length whatever
+a sentence holds. Predictions go to `doc._.relations` (see `pipeline.extensions`) with their
+scores; pairs scoring at least `threshold` are kept.
 """
 
 from __future__ import annotations
@@ -18,20 +20,25 @@ from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc, Span
 from spacy.training import Example, validate_get_examples
+from spacy.util import registry
 from spacy.vocab import Vocab
 from thinc.api import Config, Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
-from pipeline.extensions import register_extensions
-from pipeline.relation_model import BETWEEN_LABELS, PAIR_TYPES, Candidate, Instances
-from pipeline.text import sentence_spans
-from pressdeals.schema import RELATION_LABELS, RELATION_SIGNATURES
+from pressdeals.metrics import PRF
+from pressdeals.pipeline.extensions import register_extensions
+from pressdeals.pipeline.relation_model import BETWEEN_LABELS, Candidate, Instances
+from pressdeals.pipeline.text import heading_flags, sentence_spans
+from pressdeals.schema import PAIR_TYPES, RELATION_LABELS, relation_label
+from pressdeals.spacy_docs import from_spacy
 
 register_extensions()
 
+MAX_TAILS = 12  # nearest allowed tails per head and candidate window
+
 DEFAULT_MODEL_CONFIG = """
 [model]
-@architectures = "pressdeals.RelationModel.v1"
+@architectures = "pressdeals.RelationModel.v2"
 hidden_width = 128
 window = 3
 dropout = 0.1
@@ -53,8 +60,9 @@ def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
 
 
 def _label_of(pair_type: int) -> str:
-    head, tail = PAIR_TYPES[pair_type]
-    return next(lab for lab, (h, t) in RELATION_SIGNATURES.items() if head in h and tail in t)
+    label = relation_label(*PAIR_TYPES[pair_type])
+    assert label is not None  # PAIR_TYPES holds only allowed pairs
+    return label
 
 
 @Language.factory(
@@ -64,39 +72,109 @@ def _label_of(pair_type: int) -> str:
     default_config={
         "model": Config().from_str(DEFAULT_MODEL_CONFIG)["model"],
         "threshold": 0.5,
+        "max_sentence_distance": 1,
+        "scorer": {"@scorers": "pressdeals.relation_scorer.v1"},
     },
     default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0},
 )
 def make_relation_extractor(
-    nlp: Language, name: str, model: Model, threshold: float
+    nlp: Language,
+    name: str,
+    model: Model,
+    threshold: float,
+    max_sentence_distance: int,
+    scorer: Callable[..., dict[str, Any]] | None,
 ) -> RelationExtractor:
-    return RelationExtractor(nlp.vocab, model, name, threshold=threshold)
+    return RelationExtractor(
+        nlp.vocab,
+        model,
+        name,
+        threshold=threshold,
+        max_sentence_distance=max_sentence_distance,
+        scorer=scorer,
+    )
 
 
-def sentence_ids(doc: Doc) -> list[int]:
-    """Sentence index of each token, from the character-level sentence rules."""
+def score_relations(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+    """rel_micro_p/r/f and per-label p/r/f; a relation is correct when `Relation.key`
+    (label, both spans and both argument labels) matches a gold one, as in `pressdeals
+    evaluate`."""
+    table = {label: PRF() for label in RELATION_LABELS}
+    micro = PRF()
+    for eg in examples:
+        gold = [r.key for r in from_spacy(eg.reference).relations]
+        pred = [r.key for r in from_spacy(eg.predicted).relations]
+        micro.add(gold, pred)
+        for label in RELATION_LABELS:
+            table[label].add([k for k in gold if k[0] == label], [k for k in pred if k[0] == label])
+    return {
+        "rel_micro_p": micro.precision,
+        "rel_micro_r": micro.recall,
+        "rel_micro_f": micro.f1,
+        "rel_per_type": {
+            label: {"p": prf.precision, "r": prf.recall, "f": prf.f1}
+            for label, prf in table.items()
+        },
+    }
+
+
+@registry.scorers("pressdeals.relation_scorer.v1")
+def make_relation_scorer() -> Callable[..., dict[str, Any]]:
+    return score_relations
+
+
+def sentence_ids(doc: Doc) -> tuple[list[int], list[bool]]:
+    """Sentence index of each token, from the character-level sentence rules, and for each
+    sentence whether it is a title or heading line."""
     spans = sentence_spans(doc.text)
     ids, j = [], 0
     for token in doc:
         while j < len(spans) - 1 and token.idx >= spans[j][1]:
             j += 1
         ids.append(j)
-    return ids
+    return ids, heading_flags(doc.text, spans)
 
 
-def get_candidates(doc: Doc, ents: Iterable[Span]) -> list[Candidate]:
-    """Every schema-allowed (head, tail) pair of `ents` that lies in one sentence."""
+def get_candidates(
+    doc: Doc, ents: Iterable[Span], max_sentence_distance: int = 1
+) -> list[Candidate]:
+    """Every schema-allowed (head, tail) pair of `ents` in one sentence or, within
+    `max_sentence_distance`, in consecutive body sentences; each head keeps its `MAX_TAILS`
+    nearest allowed tails (by tokens) per window, so a pathological sentence stays linear."""
     ents = sorted(ents, key=lambda s: s.start)
-    sent = sentence_ids(doc) if len(doc) else []
+    if not ents:
+        return []
+    sent, heading = sentence_ids(doc)
+    # prefix counts of the labels that the model sees between head and tail
+    prefix = [[0] * (len(ents) + 1) for _ in BETWEEN_LABELS]
+    for i, ent in enumerate(ents):
+        for k, lab in enumerate(BETWEEN_LABELS):
+            prefix[k][i + 1] = prefix[k][i] + (ent.label_ == lab)
+    by_sentence: dict[int, list[int]] = {}
+    for i, ent in enumerate(ents):
+        by_sentence.setdefault(sent[ent.start], []).append(i)
+    tail_labels = {t for _, t in PAIR_TYPES}
     cands = []
-    for head in ents:
-        for tail in ents:
-            if head is tail or (head.label_, tail.label_) not in PAIR_TYPES:
-                continue
-            if sent[head.start] != sent[tail.start]:
-                continue
-            lo, hi = min(head.end, tail.end), max(head.start, tail.start)
-            between = [e.label_ for e in ents if e.start >= lo and e.end <= hi]
+    for i, head in enumerate(ents):
+        if not any(head.label_ == h for h, _ in PAIR_TYPES):
+            continue
+        s = sent[head.start]
+        window = [s]
+        if max_sentence_distance and not heading[s]:
+            for d in range(1, max_sentence_distance + 1):
+                window += [n for n in (s - d, s + d) if 0 <= n < len(heading) and not heading[n]]
+        tails = [
+            j
+            for n in window
+            for j in by_sentence.get(n, ())
+            if j != i and ents[j].label_ in tail_labels
+            and (head.label_, ents[j].label_) in PAIR_TYPES
+        ]
+        if len(tails) > MAX_TAILS:
+            tails = sorted(tails, key=lambda j: (abs(j - i), j))[:MAX_TAILS]
+        for j in sorted(tails):
+            tail = ents[j]
+            lo, hi = (i + 1, j) if i < j else (j + 1, i)
             cands.append(
                 (
                     head.start,
@@ -104,7 +182,8 @@ def get_candidates(doc: Doc, ents: Iterable[Span]) -> list[Candidate]:
                     tail.start,
                     tail.end,
                     PAIR_TYPES.index((head.label_, tail.label_)),
-                    tuple(between.count(lab) for lab in BETWEEN_LABELS),
+                    tuple(prefix[k][hi] - prefix[k][lo] for k in range(len(BETWEEN_LABELS))),
+                    abs(sent[tail.start] - s),
                 )
             )
     return cands
@@ -121,6 +200,9 @@ def _char_key(doc: Doc, cand: Candidate) -> tuple[int, int, int, int]:
 
 
 class RelationExtractor(TrainablePipe):
+    """Scores every candidate pair (see `get_candidates`) for the relation label the schema
+    allows between its two entity labels; sigmoid outputs, binary cross-entropy loss."""
+
     def __init__(
         self,
         vocab: Vocab,
@@ -128,11 +210,26 @@ class RelationExtractor(TrainablePipe):
         name: str = "relation_extractor",
         *,
         threshold: float = 0.5,
+        max_sentence_distance: int = 1,
+        scorer: Callable[..., dict[str, Any]] | None = score_relations,
     ) -> None:
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg: dict[str, Any] = {"labels": list(RELATION_LABELS), "threshold": threshold}
+        self.scorer = scorer
+        self.cfg: dict[str, Any] = {
+            "labels": list(RELATION_LABELS),
+            "threshold": threshold,
+            "max_sentence_distance": max_sentence_distance,
+        }
+
+    @property
+    def max_sentence_distance(self) -> int:
+        """Sentence distance of candidates; 0 for a v1 model, which has no distance feature."""
+        instances = self.model.layers[0] if self.model.layers else self.model
+        if not instances.attrs.get("distance_feature", False):
+            return 0
+        return int(self.cfg.get("max_sentence_distance", 1))
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -147,23 +244,25 @@ class RelationExtractor(TrainablePipe):
         self.cfg["threshold"] = float(value)
 
     def add_label(self, label: str) -> int:
+        """Add a relation label; returns 1 if it was new."""
         if label in self.labels:
             return 0
         self.cfg["labels"].append(label)
         return 1
 
     def _instances(self, docs: Iterable[Doc]) -> Instances:
-        return [(doc, get_candidates(doc, doc.ents)) for doc in docs]
+        distance = self.max_sentence_distance
+        return [(doc, get_candidates(doc, doc.ents, distance)) for doc in docs]
 
     def predict(self, docs: Iterable[Doc]) -> tuple[Instances, Floats2d]:
+        """Candidates of each doc and their probabilities (one column per label). The model
+        runs even on a batch without candidates, so a tok2vec listener sees every batch."""
         instances = self._instances(docs)
-        if not any(c for _, c in instances):
-            # still run the model so a tok2vec listener sees its batch
-            return instances, numpy.zeros((0, len(self.labels)), dtype="f")
         logits = self.model.predict(instances)
         return instances, _sigmoid(self.model.ops.to_numpy(logits))
 
     def set_annotations(self, docs: Iterable[Doc], predictions: tuple[Instances, Floats2d]) -> None:
+        """Write the candidates scoring at least `threshold` to `doc._.relations`."""
         instances, probs = predictions
         row = 0
         for doc, cands in instances:
@@ -196,7 +295,7 @@ class RelationExtractor(TrainablePipe):
                 )
                 if span is not None:
                     ents.append(span)
-            instances.append((doc, get_candidates(doc, ents)))
+            instances.append((doc, get_candidates(doc, ents, self.max_sentence_distance)))
         return instances
 
     def _truth(
@@ -224,25 +323,16 @@ class RelationExtractor(TrainablePipe):
         sgd: Optimizer | None = None,
         losses: dict[str, float] | None = None,
     ) -> dict[str, float]:
+        """Learn from a batch: candidates from the gold entities, loss from `get_loss`. A
+        batch without candidates still runs and backpropagates (a zero gradient), so that a
+        shared tok2vec's listener receives its batch."""
         examples = list(examples)
         losses = {} if losses is None else losses
         losses.setdefault(self.name, 0.0)
         validate_get_examples(lambda: examples, "RelationExtractor.update")
-        instances = self._training_instances(examples)
-        if not any(c for _, c in instances):
-            return losses
         set_dropout_rate(self.model, drop)
-        logits, backprop = self.model.begin_update(instances)
-        truth, mask = self._truth(examples, instances)
-        probs = _sigmoid(self.model.ops.to_numpy(logits))
-        # binary cross-entropy on the label the schema allows for each pair
-        d_logits = (probs - truth) * mask
-        eps = 1e-7
-        loss = -float(
-            numpy.sum(
-                mask * (truth * numpy.log(probs + eps) + (1 - truth) * numpy.log(1 - probs + eps))
-            )
-        )
+        logits, backprop = self.model.begin_update(self._training_instances(examples))
+        loss, d_logits = self.get_loss(examples, logits)
         backprop(self.model.ops.asarray2f(d_logits))
         if sgd is not None:
             self.finish_update(sgd)
@@ -250,11 +340,19 @@ class RelationExtractor(TrainablePipe):
         return losses
 
     def get_loss(self, examples: Iterable[Example], scores: Floats2d) -> tuple[float, Floats2d]:
+        """Binary cross-entropy of the logits `scores` (one row per training candidate of
+        `examples`, in `_training_instances` order) on the label the schema allows for each
+        pair; returns the loss and its gradient with respect to the logits."""
         examples = list(examples)
-        instances = self._training_instances(examples)
-        truth, mask = self._truth(examples, instances)
-        d = (scores - truth) * mask
-        return float((d**2).sum()), d
+        truth, mask = self._truth(examples, self._training_instances(examples))
+        probs = _sigmoid(self.model.ops.to_numpy(scores))
+        eps = 1e-7
+        loss = -float(
+            numpy.sum(
+                mask * (truth * numpy.log(probs + eps) + (1 - truth) * numpy.log(1 - probs + eps))
+            )
+        )
+        return loss, (probs - truth) * mask
 
     def initialize(
         self,
@@ -263,6 +361,7 @@ class RelationExtractor(TrainablePipe):
         nlp: Language | None = None,
         labels: list[str] | None = None,
     ) -> None:
+        """Size the output layer and initialise the model on a sample of the examples."""
         validate_get_examples(get_examples, "RelationExtractor.initialize")
         if labels:
             self.cfg["labels"] = list(labels)
@@ -271,33 +370,3 @@ class RelationExtractor(TrainablePipe):
         self.model.get_ref("output").set_dim("nO", len(self.labels))
         self.model.initialize(X=instances)
 
-    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        return score_relations(examples)
-
-
-def score_relations(examples: Iterable[Example]) -> dict[str, Any]:
-    """rel_micro_p/r/f and per-label figures, strict on spans and labels."""
-    counts = {label: [0, 0, 0] for label in RELATION_LABELS}  # tp, fp, fn
-    for eg in examples:
-        gold = {(r["label"], *r["head"], *r["tail"]) for r in eg.reference._.relations or []}
-        pred = {(r["label"], *r["head"], *r["tail"]) for r in eg.predicted._.relations or []}
-        for label in RELATION_LABELS:
-            g = {x for x in gold if x[0] == label}
-            p = {x for x in pred if x[0] == label}
-            counts[label][0] += len(g & p)
-            counts[label][1] += len(p - g)
-            counts[label][2] += len(g - p)
-
-    def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
-
-    total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    micro = prf(*total)
-    return {
-        "rel_micro_p": micro["p"],
-        "rel_micro_r": micro["r"],
-        "rel_micro_f": micro["f"],
-        "rel_per_type": {label: prf(*c) for label, c in counts.items()},
-    }

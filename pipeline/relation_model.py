@@ -4,7 +4,8 @@ Each candidate pair (head, tail) is represented by pooled token vectors of five 
 the head span, the tail span, the tokens between them, a window before the pair and a
 window after it (what lies between and around matters: `with a total value of`,
 `signed at`, `exceeded`), plus a few features that need no gradient: the pair's label type,
-its token distance, direction, and how many other entities sit between the two.
+its token distance, direction, and how many other entities sit between the two; v2 adds
+whether the pair crosses a sentence boundary (schema v2 links consecutive body sentences).
 An MLP maps that to one logit per relation label.
 """
 
@@ -18,18 +19,15 @@ from spacy.util import registry
 from thinc.api import Linear, Model, Relu, chain
 from thinc.types import Floats2d
 
-# (head label, tail label) pairs the schema allows, in a fixed order for the type feature
-PAIR_TYPES: tuple[tuple[str, str], ...] = (
-    ("COUNT", "MONEY"),
-    ("COUNT", "EVENT"),
-    ("MONEY", "EVENT"),
-)
+from pressdeals.schema import PAIR_TYPES
+
 BETWEEN_LABELS = ("COUNT", "MONEY", "EVENT")
 N_EXTRA = len(PAIR_TYPES) + 3 + len(BETWEEN_LABELS)
 N_REGIONS = 5
 
-# one candidate: head and tail token ranges, pair-type index, entities between per label
-Candidate = tuple[int, int, int, int, int, tuple[int, ...]]
+# one candidate: head and tail token ranges, pair-type index, entities between per label,
+# sentence distance (0: same sentence, 1: consecutive body sentences)
+Candidate = tuple[int, int, int, int, int, tuple[int, ...], int]
 Instances = list[tuple[Doc, list[Candidate]]]
 
 
@@ -40,7 +38,29 @@ def create_relation_model(
     window: int = 3,
     dropout: float = 0.1,
 ) -> Model[Instances, Floats2d]:
-    instances = create_instance_tensor(tok2vec, window)
+    """The first shipped architecture: same-sentence pairs, no sentence-distance feature."""
+    return _relation_model(tok2vec, hidden_width, window, dropout, distance_feature=False)
+
+
+@registry.architectures("pressdeals.RelationModel.v2")
+def create_relation_model_v2(
+    tok2vec: Model[list[Doc], list[Floats2d]],
+    hidden_width: int = 128,
+    window: int = 3,
+    dropout: float = 0.1,
+) -> Model[Instances, Floats2d]:
+    """v1 plus the sentence distance of the pair, for candidates across two sentences."""
+    return _relation_model(tok2vec, hidden_width, window, dropout, distance_feature=True)
+
+
+def _relation_model(
+    tok2vec: Model[list[Doc], list[Floats2d]],
+    hidden_width: int,
+    window: int,
+    dropout: float,
+    distance_feature: bool,
+) -> Model[Instances, Floats2d]:
+    instances = create_instance_tensor(tok2vec, window, distance_feature)
     classifier = chain(Relu(nO=hidden_width, dropout=dropout), Linear())
     model: Model[Instances, Floats2d] = chain(instances, classifier)
     model.set_ref("tok2vec", tok2vec)
@@ -49,14 +69,14 @@ def create_relation_model(
 
 
 def create_instance_tensor(
-    tok2vec: Model[list[Doc], list[Floats2d]], window: int
+    tok2vec: Model[list[Doc], list[Floats2d]], window: int, distance_feature: bool = False
 ) -> Model[Instances, Floats2d]:
     return Model(
         "relation_instances",
         instance_forward,
         layers=[tok2vec],
         refs={"tok2vec": tok2vec},
-        attrs={"window": window},
+        attrs={"window": window, "distance_feature": distance_feature},
         dims={"nO": None},
         init=instance_init,
     )
@@ -66,9 +86,13 @@ def instance_init(model: Model, X: Instances | None = None, Y: Floats2d | None =
     tok2vec = model.get_ref("tok2vec")
     if X is not None:
         tok2vec.initialize(X=[doc for doc, _ in X])
-    width = tok2vec.get_dim("nO")
-    model.set_dim("nO", width * N_REGIONS + N_EXTRA)
+    model.set_dim("nO", _n_out(model))
     return model
+
+
+def _n_out(model: Model) -> int:
+    width = model.get_ref("tok2vec").get_dim("nO")
+    return width * N_REGIONS + N_EXTRA + int(model.attrs["distance_feature"])
 
 
 def _regions(cand: Candidate, n_tokens: int, window: int) -> list[tuple[int, int]]:
@@ -84,8 +108,8 @@ def _regions(cand: Candidate, n_tokens: int, window: int) -> list[tuple[int, int
     ]
 
 
-def _extra(cand: Candidate) -> list[float]:
-    hs, he, ts, te, pair_type, n_between = cand
+def _extra(cand: Candidate, distance_feature: bool) -> list[float]:
+    hs, he, ts, te, pair_type, n_between, sentence_distance = cand
     one_hot = [1.0 if i == pair_type else 0.0 for i in range(len(PAIR_TYPES))]
     gap = max(ts - he, hs - te, 0)
     return [
@@ -94,12 +118,14 @@ def _extra(cand: Candidate) -> list[float]:
         1.0 if ts < hs else 0.0,  # tail before head ("Worth X Reached at Y" vs "Y ... X")
         1.0 if gap == 0 else 0.0,
         *[min(n, 4) / 4.0 for n in n_between],
+        *([float(sentence_distance)] if distance_feature else []),
     ]
 
 
 def instance_forward(model: Model, inputs: Instances, is_train: bool) -> tuple[Floats2d, Callable]:
     tok2vec = model.get_ref("tok2vec")
     window = model.attrs["window"]
+    distance_feature = model.attrs["distance_feature"]
     docs = [doc for doc, _ in inputs]
     tokvecs, bp_tokvecs = tok2vec(docs, is_train)
     width = tok2vec.get_dim("nO")
@@ -112,9 +138,10 @@ def instance_forward(model: Model, inputs: Instances, is_train: bool) -> tuple[F
                 vecs[s:e].mean(axis=0) if e > s else numpy.zeros(width, dtype="f")
                 for s, e in regions
             ]
-            rows.append(numpy.concatenate([*pooled, numpy.asarray(_extra(cand), dtype="f")]))
+            extra = numpy.asarray(_extra(cand, distance_feature), dtype="f")
+            rows.append(numpy.concatenate([*pooled, extra]))
             layout.append((i, regions))
-    n_out = width * N_REGIONS + N_EXTRA
+    n_out = _n_out(model)
     output = numpy.vstack(rows).astype("f") if rows else numpy.zeros((0, n_out), dtype="f")
 
     def backprop(d_output: Floats2d) -> list:

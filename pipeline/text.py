@@ -188,6 +188,22 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return result
 
 
+def heading_flags(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """For each sentence of `sentence_spans(text)`, whether it is a title, heading or caption
+    line: a whole line with no sentence-final punctuation, or a whole first line. Schema v2
+    never links such a line with the body."""
+    flat = unwrap(text)
+    flags = []
+    for i, (s, e) in enumerate(spans):
+        while s > 0 and flat[s - 1] in " \t":
+            s -= 1
+        while e < len(flat) and flat[e] in " \t":
+            e += 1
+        whole_line = (s == 0 or flat[s - 1] in "\r\n") and (e == len(flat) or flat[e] in "\r\n")
+        flags.append(whole_line and (i == 0 or not _TERMINAL.search(flat[s:e].rstrip())))
+    return flags
+
+
 def sentence_index(text: str) -> list[int]:
     """For each character, the index of the sentence it belongs to (-1 between sentences)."""
     index = [-1] * len(text)

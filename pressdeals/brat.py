@@ -1,6 +1,7 @@
 """brat standoff (`NAME.txt` + `NAME.ann`): the canonical on-disk format of annotated documents.
 
-Only `T` (text-bound) and `R` (relation) lines are part of the schema. Offsets are code-point
+Only `T` (text-bound), `R` (relation) and `*<TAB>Equiv` (event alias group) lines are
+part of the schema. Offsets are code-point
 indices into the `.txt` file read as UTF-8 with newlines untranslated; end is exclusive.
 """
 
@@ -14,6 +15,7 @@ from pressdeals.document import AnnotatedDoc, Entity, Relation
 
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+) (\d+)\t(.*)$")
 _R_LINE = re.compile(r"^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*$")
+_EQUIV_LINE = re.compile(r"^\*\tEquiv((?: T\d+)+)\s*$")
 
 
 class BratError(ValueError):
@@ -39,10 +41,17 @@ class BratRelation:
     line: int
 
 
+@dataclass(frozen=True)
+class BratEquiv:
+    members: tuple[str, ...]
+    line: int
+
+
 @dataclass
 class AnnFile:
     entities: list[BratEntity]
     relations: list[BratRelation]
+    equivs: list[BratEquiv]
     syntax_errors: list[tuple[int, str]]  # (line number, message)
 
 
@@ -52,7 +61,7 @@ def surface_field(span_text: str) -> str:
 
 
 def parse_ann(ann_text: str) -> AnnFile:
-    entities, relations, errors = [], [], []
+    entities, relations, equivs, errors = [], [], [], []
     for number, line in enumerate(ann_text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -60,15 +69,17 @@ def parse_ann(ann_text: str) -> AnnFile:
             entities.append(BratEntity(m[1], m[2], int(m[3]), int(m[4]), m[5], number))
         elif m := _R_LINE.match(line):
             relations.append(BratRelation(m[1], m[2], m[3], m[4], number))
+        elif m := _EQUIV_LINE.match(line):
+            equivs.append(BratEquiv(tuple(m[1].split()), number))
         elif _is_discontinuous(line):
             errors.append((number, "discontinuous spans are not supported: split the mention"))
-        elif line.startswith(("T", "R")):
+        elif line.startswith(("T", "R", "*")):
             errors.append((number, f"malformed {line[0]} line: {line[:60]!r}"))
         else:
             errors.append(
-                (number, f"unsupported annotation line (only T and R are used): {line[:60]!r}")
+                (number, f"unsupported line (only T, R and * Equiv lines are used): {line[:60]!r}")
             )
-    return AnnFile(entities, relations, errors)
+    return AnnFile(entities, relations, equivs, errors)
 
 
 def _is_discontinuous(line: str) -> bool:
@@ -113,7 +124,13 @@ def read_brat(txt_path: Path) -> AnnotatedDoc:
             if arg not in by_id:
                 raise BratError(f"{ann}:{br.line}: relation argument {arg} is not defined")
         relations.append(Relation(by_id[br.arg1], by_id[br.arg2], br.label))
-    return AnnotatedDoc(txt_path.stem, text, list(by_id.values()), relations)
+    aliases = []
+    for eq in parsed.equivs:
+        missing = [m for m in eq.members if m not in by_id]
+        if missing:
+            raise BratError(f"{ann}:{eq.line}: Equiv member {missing[0]} is not defined")
+        aliases.append(tuple(by_id[m] for m in eq.members))
+    return AnnotatedDoc(txt_path.stem, text, list(by_id.values()), relations, aliases)
 
 
 def format_ann(doc: AnnotatedDoc) -> str:
@@ -126,6 +143,8 @@ def format_ann(doc: AnnotatedDoc) -> str:
     ]
     for i, rel in enumerate(doc.relations, start=1):
         lines.append(f"R{i}\t{rel.label} Arg1:{ids[rel.head]} Arg2:{ids[rel.tail]}\t")
+    for group in doc.aliases:
+        lines.append("*\tEquiv " + " ".join(ids[e] for e in group))
     return "".join(line + "\n" for line in lines)
 
 

@@ -16,9 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "pressdeals-cpu"
-# en_core_web_sm's labels mapped onto the schema, for the off-the-shelf baseline
-SM_LABEL_MAP = {"CARDINAL": "COUNT", "MONEY": "MONEY", "EVENT": "EVENT", "ORG": "ORG", "GPE": "GPE"}
+
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -30,6 +28,8 @@ def parse_label_map(spec: str | None) -> dict[str, str] | None:
     if not spec:
         return None
     if spec == "en_core_web_sm":
+        from pressdeals.schema import SM_LABEL_MAP
+
         return dict(SM_LABEL_MAP)
     pairs = [item.split("=", 1) for item in spec.split(",") if item]
     if any(len(p) != 2 for p in pairs):
@@ -51,17 +51,13 @@ def need_train_extra() -> None:
         )
 
 
-def load_model(model: str):
-    import spacy
+def load_model(model: str | None):
+    from pressdeals.api import ModelError, load
 
     try:
-        return spacy.load(model)
-    except OSError as exc:
-        hint = ""
-        if Path(model) == DEFAULT_MODEL:
-            hint = " (the shipped model is missing: rebuild it with"
-            hint += " `pressdeals train cpu_sm --ship`)"
-        _fail(f"cannot load model {model!r}{hint}: {exc}")
+        return load(model)
+    except ModelError as exc:
+        _fail(str(exc))
 
 
 @app.command()
@@ -93,30 +89,11 @@ def convert(
     target: Annotated[Path, typer.Argument(help="brat folder, .jsonl or .spacy file (by suffix)")],
 ) -> None:
     """Convert annotated documents between brat, JSONL and spaCy DocBin, losslessly."""
-    from pipeline.tokenizer import blank_nlp
-    from pressdeals.brat import BratError, read_brat_dir, write_brat
-    from pressdeals.jsonl import JsonlError, read_jsonl, write_jsonl
-    from pressdeals.spacy_docs import AlignmentError, read_docbin, write_docbin
+    from pressdeals.formats import FormatError, FormatErrors, read_documents, write_documents
 
-    nlp = blank_nlp()
     try:
-        if source.is_dir():
-            docs = read_brat_dir(source)
-        elif source.suffix == ".jsonl":
-            docs = list(read_jsonl(source))
-        elif source.suffix == ".spacy":
-            docs = list(read_docbin(source, nlp))
-        else:
-            _fail(f"{source}: expected a brat folder, a .jsonl or a .spacy file")
-        if target.suffix == ".jsonl":
-            n = write_jsonl(docs, target)
-        elif target.suffix == ".spacy":
-            n = write_docbin(docs, nlp, target)
-        else:
-            for doc in docs:
-                write_brat(doc, target)
-            n = len(docs)
-    except (BratError, JsonlError, AlignmentError) as exc:
+        n = write_documents(read_documents(source), target)
+    except (FormatError, *FormatErrors) as exc:
         _fail(str(exc), 1)
     typer.echo(f"wrote {n} document(s) to {target}")
 
@@ -135,38 +112,23 @@ def evaluate(
     label_map: Annotated[str | None, typer.Option(help="FROM=TO,... or 'en_core_web_sm'")] = None,
 ) -> None:
     """Score a pipeline (or saved predictions) on gold documents: P/R/F1 per label."""
-    from evaluation.evaluate import (
+    from pressdeals.api import ModelError
+    from pressdeals.evaluation.evaluate import (
         EvaluationError,
-        align,
-        build_report,
         error_listing,
         format_report,
-        load_documents,
         report_as_dict,
     )
-    from pressdeals.jsonl import JsonlError, read_jsonl
+    from pressdeals.evaluation.evaluate import evaluate as run_evaluation
 
     if model and pred:
         _fail("give --model or --pred, not both")
     try:
-        gold_docs = load_documents(gold)
-        gold_entity_pairs = None
-        if pred is not None:
-            pred_docs = list(read_jsonl(pred))
-        else:
-            from pipeline.annotate import annotate, annotate_with_gold_entities
-
-            nlp = load_model(model or str(DEFAULT_MODEL))
-            mapping = parse_label_map(label_map)
-            pred_docs = list(annotate(nlp, ((d.id, d.text) for d in gold_docs), label_map=mapping))
-            if mapping is None and "relation_extractor" in nlp.pipe_names:
-                gold_entity_pairs = list(
-                    zip(gold_docs, annotate_with_gold_entities(nlp, gold_docs), strict=True)
-                )
-        pairs = align(gold_docs, pred_docs)
-    except (EvaluationError, JsonlError) as exc:
+        result, pairs = run_evaluation(
+            gold, model=model, pred_path=pred, label_map=parse_label_map(label_map)
+        )
+    except (EvaluationError, ModelError) as exc:
         _fail(str(exc), 1)
-    result = build_report(pairs, gold_entity_pairs)
     typer.echo(format_report(result))
     if report:
         report.write_text(json.dumps(report_as_dict(result), indent=2) + "\n", encoding="utf-8")
@@ -205,9 +167,9 @@ def tag(
             "document; brat: .txt/.ann folder; csv/parquet: one row per deal",
         ),
     ] = OutputFormat.jsonl,
-    model: Annotated[str, typer.Option(help="pipeline to run (path or package)")] = str(
-        DEFAULT_MODEL
-    ),
+    model: Annotated[
+        str | None, typer.Option(help="pipeline to run (path or package; default: shipped)")
+    ] = None,
     text_field: Annotated[str, typer.Option(help="text column of JSONL/Parquet inputs")] = "text",
     id_field: Annotated[str, typer.Option(help="id column of JSONL/Parquet inputs")] = "id",
     no_text: Annotated[
@@ -259,7 +221,7 @@ app.add_typer(corpus_app, name="corpus")
 @corpus_app.command("stats")
 def corpus_stats_cmd() -> None:
     """Documents, words, entities and relations per label, per split (a Markdown table)."""
-    from training.corpus import corpus_stats, format_stats
+    from pressdeals.training.corpus import corpus_stats, format_stats
 
     typer.echo(format_stats(corpus_stats()))
 
@@ -271,7 +233,7 @@ def corpus_generate(
     out: Annotated[Path, typer.Option(help="brat folder to write")] = Path("corpus/generated"),
 ) -> None:
     """Generate annotated documents from templates and gazetteers (for augmentation)."""
-    from training.generate import write_generated
+    from pressdeals.training.generate import write_generated
 
     write_generated(n, seed, out)
     typer.echo(f"wrote {n} generated document(s) to {out}")
@@ -283,7 +245,7 @@ def corpus_export_hf(
 ) -> None:
     """Save train/dev/generated/gold as a Hugging Face DatasetDict (datasets.load_from_disk)."""
     need_train_extra()
-    from training.corpus import export_hf
+    from pressdeals.training.corpus import export_hf
 
     counts = export_hf(out)
     typer.echo(f"wrote {out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -297,7 +259,7 @@ def corpus_build(
     generated: Annotated[bool, typer.Option(help="add corpus/generated to train")] = True,
 ) -> None:
     """Build the .spacy training files from the brat folders."""
-    from training.corpus import build_spacy
+    from pressdeals.training.corpus import build_spacy
 
     counts = build_spacy(out, with_generated=generated)
     typer.echo(
@@ -320,7 +282,7 @@ def train(
     Extra arguments go to spacy train as overrides, e.g. `--training.max_steps 200`.
     """
     need_train_extra()
-    from training.train import run_training
+    from pressdeals.training.train import run_training
 
     output = output or Path("training/output") / name
     try:
@@ -328,7 +290,7 @@ def train(
     except FileNotFoundError as exc:
         _fail(str(exc))
     if ship:
-        from training.ship import ship_model
+        from pressdeals.training.ship import ship_model
 
         target = ship_model(best, name)
         typer.echo(f"shipped {best} -> {target}")

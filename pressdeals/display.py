@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from spacy import displacy
 
-from pipeline.text import sentence_spans
+from pressdeals.pipeline.text import sentence_spans
 
 COLORS = {
     "MONEY": "#b5e48c",

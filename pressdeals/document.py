@@ -26,6 +26,13 @@ class Relation:
     label: str
     score: float | None = field(default=None, compare=False)
 
+    @property
+    def key(self) -> tuple:
+        """What makes a predicted relation correct: its label and both argument spans and
+        labels (used by `pressdeals evaluate` and by the component's spaCy scorer alike)."""
+        h, t = self.head, self.tail
+        return (self.label, h.start, h.end, h.label, t.start, t.end, t.label)
+
 
 @dataclass
 class AnnotatedDoc:
@@ -33,6 +40,8 @@ class AnnotatedDoc:
     text: str
     entities: list[Entity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    # event alias groups (schema v2 `Equiv`): each a tuple of EVENT entities in text order
+    aliases: list[tuple[Entity, ...]] = field(default_factory=list)
     # deal records a pipeline already built (pipeline.deals); None: build them when needed
     deals: list[dict] | None = field(default=None, compare=False)
 
@@ -43,6 +52,7 @@ class AnnotatedDoc:
             self.text,
             sorted(self.entities),
             sorted(self.relations, key=lambda r: (r.head, r.tail, r.label)),
+            sorted(tuple(sorted(group)) for group in self.aliases),
         )
 
     def entity_at(self, start: int, end: int) -> Entity | None:

@@ -5,10 +5,12 @@
     === relations
     VALUE p m
     SIGNED_AT p e
+    EQUIV e e2
 
 A mention is `[surface]{LABEL}` or `[surface]{LABEL#key}`; keys name the arguments of
 the relation lines below the `=== relations` line. The document text is everything
-before that line, markup removed; a surface may span line breaks.
+before that line, markup removed; a surface may span line breaks. An `EQUIV k1 k2 ...` line
+groups EVENT mentions that name one event (schema v2 aliases).
 """
 
 from __future__ import annotations
@@ -57,11 +59,18 @@ def parse_inline(source: str, doc_id: str, path: str = "<inline>") -> AnnotatedD
     _check_no_markup(body[pos:], path, body, pos)
     text_parts.append(body[pos:])
     relations: list[Relation] = []
+    aliases: list[tuple[Entity, ...]] = []
     for offset, line in enumerate(rel_lines):
         if not line.strip():
             continue
         fields = line.split()
         where = f"{path}:{rel_line_no + offset}"
+        if fields[0] == "EQUIV":
+            missing = [k for k in fields[1:] if k not in keys]
+            if len(fields) < 3 or missing:
+                raise InlineError(f"{where}: EQUIV needs two or more known keys")
+            aliases.append(tuple(sorted(keys[k] for k in fields[1:])))
+            continue
         if len(fields) != 3:
             raise InlineError(f"{where}: relation line must be 'LABEL head_key tail_key'")
         label, head, tail = fields
@@ -69,7 +78,7 @@ def parse_inline(source: str, doc_id: str, path: str = "<inline>") -> AnnotatedD
         if missing:
             raise InlineError(f"{where}: unknown key(s) {', '.join(missing)}")
         relations.append(Relation(keys[head], keys[tail], label))
-    return AnnotatedDoc(doc_id, "".join(text_parts), entities, relations)
+    return AnnotatedDoc(doc_id, "".join(text_parts), entities, relations, aliases)
 
 
 def _line(text: str, index: int) -> int:

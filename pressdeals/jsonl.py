@@ -3,10 +3,12 @@
     {"id": ..., "text": ...,
      "entities": [{"start": 0, "end": 12, "label": "COUNT", "text": "137 Projects"}, ...],
      "relations": [{"label": "VALUE", "head": {"start": 0, "end": 12},
-                    "tail": {"start": 99, "end": 117}, "score": 0.98}, ...]}
+                    "tail": {"start": 99, "end": 117}, "score": 0.98}, ...],
+     "aliases": [[{"start": 40, "end": 95}, {"start": 300, "end": 308}], ...]}
 
-`score` is optional (gold data has none). Relation arguments are found among the
-document's entities by their offsets.
+`score` is optional (gold data has none). Relation arguments and alias members are found
+among the document's entities by their offsets; an alias member may also be given as the
+index of an entity in `entities`. `aliases` (schema v2 `Equiv` groups) is optional.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def doc_to_record(doc: AnnotatedDoc) -> dict[str, Any]:
             for e in doc.entities
         ],
         "relations": relations,
+        "aliases": [[{"start": e.start, "end": e.end} for e in group] for group in doc.aliases],
     }
 
 
@@ -70,13 +73,31 @@ def record_to_doc(record: dict[str, Any], where: str = "<record>") -> AnnotatedD
                     None if score is None else float(score),
                 )
             )
+        aliases = [
+            tuple(_alias_member(m, entities, by_span, where) for m in group)
+            for group in record.get("aliases") or []
+        ]
     except (KeyError, TypeError, ValueError) as err:
         if isinstance(err, JsonlError):
             raise
         raise JsonlError(f"{where}: malformed record ({type(err).__name__}: {err})") from err
     if not isinstance(text, str):
         raise JsonlError(f"{where}: 'text' must be a string")
-    return AnnotatedDoc(str(record.get("id", "")), text, entities, relations)
+    return AnnotatedDoc(str(record.get("id", "")), text, entities, relations, aliases)
+
+
+def _alias_member(
+    member: Any, entities: list[Entity], by_span: dict[tuple[int, int], Entity], where: str
+) -> Entity:
+    """An alias group member: an index into `entities` or a {start, end} span."""
+    if isinstance(member, int) and not isinstance(member, bool):
+        if not 0 <= member < len(entities):
+            raise JsonlError(f"{where}: alias member {member} is not an entity index")
+        return entities[member]
+    key = (int(member["start"]), int(member["end"]))
+    if key not in by_span:
+        raise JsonlError(f"{where}: alias member {key} is not an entity")
+    return by_span[key]
 
 
 def read_jsonl(path: Path) -> Iterator[AnnotatedDoc]:

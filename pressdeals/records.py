@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.deals import build_deals
+from spacy.language import Language
+
 from pressdeals.document import AnnotatedDoc
+from pressdeals.paths import SCHEMA_VERSION
+from pressdeals.pipeline.deals import build_deals
+
+
+def model_info(nlp: Language) -> dict[str, Any]:
+    """What every output record says about the pipeline that made it."""
+    return {
+        "name": f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}",
+        "version": str(nlp.meta.get("version", "")),
+        "schema_version": SCHEMA_VERSION,
+    }
 
 
 def _span(doc: AnnotatedDoc, start: int, end: int, label: str) -> dict[str, Any]:
@@ -13,7 +25,7 @@ def _span(doc: AnnotatedDoc, start: int, end: int, label: str) -> dict[str, Any]
 
 
 def tagged_record(
-    doc: AnnotatedDoc, source: str, model: dict[str, str], include_text: bool = True
+    doc: AnnotatedDoc, source: str, model: dict[str, Any], include_text: bool = True
 ) -> dict[str, Any]:
     deals = doc.deals
     doc = doc.sorted()
@@ -29,6 +41,9 @@ def tagged_record(
             "score": None if r.score is None else round(r.score, 4),
         }
         for r in doc.relations
+    ]
+    record["aliases"] = [
+        [_span(doc, e.start, e.end, e.label) for e in group] for group in doc.aliases
     ]
     if deals is None:
         deals = build_deals(doc.text, doc.entities, doc.relations)

@@ -13,11 +13,11 @@ from typing import Any
 
 from spacy.language import Language
 
-from pipeline.annotate import annotate
 from pressdeals.display import HtmlPage
 from pressdeals.document import AnnotatedDoc, Entity, Relation
 from pressdeals.inputs import InputDoc, InputError, Item
-from pressdeals.records import tagged_record
+from pressdeals.pipeline.annotate import annotate
+from pressdeals.records import model_info, tagged_record
 from pressdeals.writers import WRITERS
 
 
@@ -86,10 +86,7 @@ def _merge(parts: list[AnnotatedDoc], offsets: list[int], doc_id: str, text: str
 def run_tag(nlp: Language, items: Iterable[Item], options: TagOptions) -> Summary:
     writer = WRITERS[options.fmt](options.out, options.resume)
     page = HtmlPage(open(options.html, "w", encoding="utf-8")) if options.html else None
-    model = {
-        "name": f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}",
-        "version": str(nlp.meta.get("version", "")),
-    }
+    model = model_info(nlp)
     summary = Summary()
     pending: dict[str, tuple[InputDoc, list[int]]] = {}
     started = time.perf_counter()
@@ -145,7 +142,9 @@ def run_tag(nlp: Language, items: Iterable[Item], options: TagOptions) -> Summar
                 continue
             del pending[key]
             if len(parts) == 1:  # keep the deal records the pipeline built
-                doc = AnnotatedDoc(item.id, item.text, part.entities, part.relations, part.deals)
+                doc = AnnotatedDoc(
+                    item.id, item.text, part.entities, part.relations, part.aliases, part.deals
+                )
             else:  # split document: deals are rebuilt on the merged whole
                 doc = _merge(parts, offsets, item.id, item.text)
             parts = []

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.text import sentence_index
 from pressdeals.brat import ann_path, parse_ann, read_text, surface_field
+from pressdeals.pipeline.text import sentence_index
 from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS, relation_allowed
 
 _OPENERS = {'"': '"', "'": "'", "“": "”", "‘": "’", "(": ")", "[": "]", "«": "»", "「": "」"}

@@ -15,6 +15,6 @@ def gold_docs():
 
 @pytest.fixture(scope="session")
 def blank():
-    from pipeline.tokenizer import blank_nlp
+    from pressdeals.pipeline.tokenizer import blank_nlp
 
     return blank_nlp()

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.tokenizer import blank_nlp
 from pressdeals.brat import read_brat_dir
+from pressdeals.pipeline.tokenizer import blank_nlp
 from pressdeals.spacy_docs import write_docbin
-from training.corpus import SPLITS
-from training.train import CONFIGS
+from pressdeals.training.corpus import SPLITS
+from pressdeals.training.train import CONFIGS
 
 CONFIG_FILES = sorted(CONFIGS.glob("*.cfg"))
 

@@ -3,9 +3,9 @@
 import pytest
 
 from pressdeals.brat import read_brat_dir
+from pressdeals.training.corpus import SPLITS, corpus_stats, shared_ngrams, word_ngrams
+from pressdeals.training.generate import generate, hard_wrap
 from pressdeals.validate import validate_paths
-from training.corpus import SPLITS, corpus_stats, shared_ngrams, word_ngrams
-from training.generate import generate, hard_wrap
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_hard_wrap_moves_offsets_with_text():
 def test_hugging_face_export_round_trips(tmp_path, gold_docs):
     import datasets
 
-    from training.corpus import docs_from_hf, export_hf
+    from pressdeals.training.corpus import docs_from_hf, export_hf
 
     counts = export_hf(tmp_path / "hf", {"gold": SPLITS["gold"], "dev": SPLITS["dev"]})
     assert counts == {"gold": 5, "dev": len(read_brat_dir(SPLITS["dev"]))}

@@ -5,9 +5,9 @@ import json
 
 from typer.testing import CliRunner
 
-from evaluation.evaluate import align, build_report, error_listing
 from pressdeals.cli import app
 from pressdeals.document import AnnotatedDoc, Entity, Relation
+from pressdeals.evaluation.evaluate import align, build_report, error_listing
 from pressdeals.jsonl import write_jsonl
 
 from .conftest import GOLD

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize import parse_count, parse_money
+from pressdeals.pipeline.normalize import parse_count, parse_money
 
 
 @pytest.mark.parametrize(

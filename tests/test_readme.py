@@ -21,7 +21,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_readme_quotes_the_current_corpus_stats():
-    from training.corpus import corpus_stats, format_stats
+    from pressdeals.training.corpus import corpus_stats, format_stats
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert format_stats(corpus_stats()) in readme

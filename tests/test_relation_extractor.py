@@ -5,8 +5,8 @@ import random
 import spacy
 from spacy.training import Example
 
-from pipeline.tokenizer import blank_nlp
 from pressdeals.inline import parse_inline
+from pressdeals.pipeline.tokenizer import blank_nlp
 from pressdeals.spacy_docs import to_spacy
 
 TINY = [
@@ -89,18 +89,48 @@ def test_learns_tiny_dataset_and_round_trips(tmp_path):
         assert [r["score"] for r in a._.relations] == [r["score"] for r in b._.relations]
 
 
-def test_candidates_stay_inside_one_sentence_and_schema():
-    from pipeline.relation_extractor import get_candidates
+def _pairs(text: str, distance: int = 1) -> set[tuple[str, str, int]]:
+    from pressdeals.pipeline.relation_extractor import get_candidates
 
-    nlp = blank_nlp()
-    doc = to_spacy(
-        parse_inline(
-            "[12 projects]{COUNT} were signed at the [Lagos Fair]{EVENT}. "
-            "The total was [$3 billion]{MONEY} from [Ghana]{GPE}.\n",
-            "x",
-        ),
-        nlp,
+    doc = to_spacy(parse_inline(text, "x"), blank_nlp())
+    cands = get_candidates(doc, doc.ents, distance)
+    return {(doc[c[0] : c[1]].text, doc[c[2] : c[3]].text, c[6]) for c in cands}
+
+
+def test_candidates_follow_the_schema_within_one_sentence():
+    text = (
+        "[12 projects]{COUNT} were signed at the [Lagos Fair]{EVENT}. "
+        "The total was [$3 billion]{MONEY} from [Ghana]{GPE}.\n"
     )
-    cands = get_candidates(doc, doc.ents)
-    pairs = {(doc[c[0] : c[1]].text, doc[c[2] : c[3]].text) for c in cands}
-    assert pairs == {("12 projects", "Lagos Fair")}
+    assert _pairs(text, distance=0) == {("12 projects", "Lagos Fair", 0)}
+
+
+def test_candidates_reach_the_next_body_sentence_with_their_distance():
+    text = (
+        "[12 projects]{COUNT} were signed at the [Lagos Fair]{EVENT}. "
+        "The total was [$3 billion]{MONEY} from [Ghana]{GPE}. "
+        "A year later [5 deals]{COUNT} followed.\n"
+    )
+    assert _pairs(text) == {
+        ("12 projects", "Lagos Fair", 0),
+        ("12 projects", "$3 billion", 1),
+        ("$3 billion", "Lagos Fair", 1),
+        ("5 deals", "$3 billion", 1),
+    }
+
+
+def test_candidates_never_link_a_title_with_the_body():
+    text = (
+        "[Lagos Fair]{EVENT} Ends With Deals\n\n"
+        "[12 projects]{COUNT} were signed. They are worth [$3 billion]{MONEY}.\n"
+    )
+    assert _pairs(text) == {("12 projects", "$3 billion", 1)}
+
+
+def test_candidates_per_head_are_capped_to_the_nearest_tails():
+    from pressdeals.pipeline.relation_extractor import MAX_TAILS
+
+    amounts = ", ".join(f"[${i} million]{{MONEY}}" for i in range(1, 3 * MAX_TAILS))
+    pairs = _pairs(f"[40 deals]{{COUNT}} were worth {amounts}.\n")
+    assert len(pairs) == MAX_TAILS
+    assert ("40 deals", "$1 million", 0) in pairs

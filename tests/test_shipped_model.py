@@ -6,9 +6,9 @@ import json
 import pytest
 import spacy
 
-from evaluation.evaluate import align, build_report, load_documents
-from pipeline.annotate import annotate, annotate_with_gold_entities
-from pressdeals.cli import DEFAULT_MODEL
+from pressdeals.evaluation.evaluate import align, build_report, load_documents
+from pressdeals.paths import SHIPPED_MODEL
+from pressdeals.pipeline.annotate import annotate, annotate_with_gold_entities
 
 from .conftest import GOLD
 
@@ -23,14 +23,14 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def nlp():
-    return spacy.load(DEFAULT_MODEL)
+    return spacy.load(SHIPPED_MODEL)
 
 
 def test_shipped_model_is_small_and_documented(nlp):
-    size = sum(p.stat().st_size for p in DEFAULT_MODEL.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in SHIPPED_MODEL.rglob("*") if p.is_file())
     assert size < 50e6
     assert nlp.pipe_names[-2:] == ["relation_extractor", "deal_records"]
-    meta = json.loads((DEFAULT_MODEL / "meta.json").read_text())
+    meta = json.loads((SHIPPED_MODEL / "meta.json").read_text())
     scores = meta["pressdeals_scores"]
     assert 0.0 < scores["relation_threshold"] < 1.0
     assert scores["relation_threshold"] == pytest.approx(
@@ -46,7 +46,7 @@ def test_gold_scores_do_not_regress(nlp):
     report = build_report(align(gold, pred), with_gold_ents)
     for (section, label), floor in FLOORS.items():
         assert report[section][label].f1 >= floor, (section, label, report[section][label].f1)
-    recorded = json.loads((DEFAULT_MODEL / "meta.json").read_text())["pressdeals_scores"]["gold"]
+    recorded = json.loads((SHIPPED_MODEL / "meta.json").read_text())["pressdeals_scores"]["gold"]
     # the shipped meta.json must describe this model: same figures when re-scored
     recorded_f1 = recorded["entities"]["micro"]["f1"]
     assert report["entities"]["micro"].f1 == pytest.approx(recorded_f1, abs=1e-3)

@@ -13,7 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from pressdeals.cli import DEFAULT_MODEL, app
+from pressdeals.cli import app
+from pressdeals.paths import SHIPPED_MODEL
 
 from .conftest import GOLD
 
@@ -196,9 +197,9 @@ def test_csv_parquet_brat_and_html_outputs(tmp_path):
 def test_wrapped_and_unwrapped_versions_tag_alike(gold_docs, tmp_path):
     import spacy
 
-    from pipeline.annotate import annotate, collapse_doc
+    from pressdeals.pipeline.annotate import annotate, collapse_doc
 
-    nlp = spacy.load(DEFAULT_MODEL)
+    nlp = spacy.load(SHIPPED_MODEL)
     wrapped = next(d for d in gold_docs if d.id.startswith("000"))
     flat = collapse_doc(wrapped)  # the same document with its hard wraps undone
     (a,), (b,) = list(annotate(nlp, [("w", wrapped.text)])), list(annotate(nlp, [("f", flat.text)]))
@@ -274,8 +275,8 @@ def test_two_processes_give_the_same_records_in_order(tmp_path):
 
 
 def test_deals_built_in_the_pipeline_match_deals_built_from_the_record(tmp_path):
-    from pipeline.deals import build_deals
     from pressdeals.document import Entity, Relation
+    from pressdeals.pipeline.deals import build_deals
 
     out = tmp_path / "o.jsonl"
     assert tag(GOLD, "--out", out).exit_code == 0

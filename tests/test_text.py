@@ -1,8 +1,8 @@
 """Wrap-aware text rules: soft wraps collapse, offsets map back, sentences survive wraps."""
 
-from pipeline.annotate import collapse_doc
-from pipeline.text import collapse_wraps, sentence_spans, unwrap, wrap_width
-from training.generate import generate, hard_wrap
+from pressdeals.pipeline.annotate import collapse_doc
+from pressdeals.pipeline.text import collapse_wraps, sentence_spans, unwrap, wrap_width
+from pressdeals.training.generate import generate, hard_wrap
 
 
 def norm_sentences(text: str) -> list[str]:

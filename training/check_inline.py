@@ -1,4 +1,4 @@
-"""Check a folder of inline-markup documents: `python -m training.check_inline DIR`."""
+"""Check a folder of inline-markup documents: `python -m pressdeals.training.check_inline DIR`."""
 
 from __future__ import annotations
 

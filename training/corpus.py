@@ -6,14 +6,14 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from pipeline.annotate import collapse_doc
-from pipeline.tokenizer import blank_nlp
 from pressdeals.brat import read_brat_dir
 from pressdeals.document import AnnotatedDoc
+from pressdeals.paths import CORPUS
+from pressdeals.pipeline.annotate import collapse_doc
+from pressdeals.pipeline.tokenizer import blank_nlp
 from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS
 from pressdeals.spacy_docs import write_docbin
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SPLITS = {
     "train": CORPUS / "train",
     "dev": CORPUS / "dev",

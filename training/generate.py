@@ -18,7 +18,7 @@ from pathlib import Path
 from pressdeals.brat import write_brat
 from pressdeals.document import AnnotatedDoc, Entity, Relation
 from pressdeals.inline import parse_inline
-from training.gazetteers import (
+from pressdeals.training.gazetteers import (
     APPROXIMATORS,
     EVENT_TOPICS,
     EVENT_TYPES,

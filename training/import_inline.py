@@ -1,4 +1,4 @@
-"""Convert inline-markup documents to brat: `python -m training.import_inline SRC DEST`.
+"""Convert inline-markup documents to brat: `python -m pressdeals.training.import_inline SRC DEST`.
 
 Every document is checked on the way (markup, labels, token alignment with the project's
 tokenizer); nothing is written for a folder that has problems.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.tokenizer import blank_nlp
 from pressdeals.brat import write_brat
 from pressdeals.inline import InlineError, read_inline
+from pressdeals.pipeline.tokenizer import blank_nlp
 from pressdeals.spacy_docs import AlignmentError, to_spacy
 
 

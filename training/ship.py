@@ -7,11 +7,11 @@ from pathlib import Path
 
 import spacy
 
-from evaluation.evaluate import align, build_report, load_documents, report_as_dict
-from evaluation.threshold import candidate_scores, choose_threshold, plot_curve
-from pipeline.annotate import annotate, annotate_with_gold_entities
-from training.corpus import SPLITS
-from training.train import ROOT, SHIPPED, ship
+from pressdeals.evaluation.evaluate import align, build_report, load_documents, report_as_dict
+from pressdeals.evaluation.threshold import candidate_scores, choose_threshold, plot_curve
+from pressdeals.pipeline.annotate import annotate, annotate_with_gold_entities
+from pressdeals.training.corpus import SPLITS
+from pressdeals.training.train import ROOT, SHIPPED, ship
 
 RESULTS = ROOT / "evaluation" / "results"
 

@@ -10,11 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from training.corpus import CORPUS, build_spacy
-
-ROOT = CORPUS.parent
-CONFIGS = ROOT / "configs"
-SHIPPED = ROOT / "models" / "pressdeals-cpu"
+from pressdeals.paths import CONFIGS, CORPUS, SHIPPED_MODEL
+from pressdeals.training.corpus import build_spacy
 
 
 def train_command(name: str, output: Path, spacy_dir: Path, overrides: list[str]) -> list[str]:
@@ -59,7 +56,7 @@ def record_training(output: Path, name: str, seconds: float) -> None:
     (output / "training.json").write_text(json.dumps(info, indent=2) + "\n")
 
 
-def ship(model_dir: Path, meta_update: dict, target: Path = SHIPPED) -> Path:
+def ship(model_dir: Path, meta_update: dict, target: Path = SHIPPED_MODEL) -> Path:
     """Copy a trained pipeline to the shipped location with its scores in meta.json."""
     if target.exists():
         shutil.rmtree(target)

@@ -1,0 +1,1 @@
+"""The shipped pipeline, installed as package data of `pressdeals` (see `pressdeals.paths`)."""
