@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,18 +13,26 @@ from pressdeals.evaluation.scoring import (
     PRF,
     entity_keys,
     relation_keys,
+    score_aliases,
     score_deals,
     score_entities,
+    score_facts,
     score_relations,
+    score_relations_by_distance,
 )
 from pressdeals.formats import FormatError, FormatErrors, read_documents
 from pressdeals.pipeline.annotate import annotate, annotate_with_gold_entities
+from pressdeals.pipeline.deals import build_facts, fact_key
 
 SECTIONS = {
     "entities": "Entities",
     "relations": "Relations (on predicted entities)",
+    "relations_by_distance": "Relations by sentence distance (on predicted entities)",
     "relations_gold_entities": "Relations given gold entities (relation component alone)",
-    "deals": "Deal records",
+    "relations_gold_entities_by_distance": "Relations given gold entities, by distance",
+    "aliases": "Event alias grouping (pairwise, on predicted entities)",
+    "deals": "Deal records (mention level)",
+    "facts": "Deal facts (one per deal: count, amount, currency, canonical event)",
 }
 
 
@@ -106,13 +115,18 @@ def build_report(
     pairs: list[tuple[AnnotatedDoc, AnnotatedDoc]],
     gold_entity_pairs: list[tuple[AnnotatedDoc, AnnotatedDoc]] | None = None,
 ) -> Report:
+    with_gold = gold_entity_pairs
     return {
         "entities": score_entities(pairs),
         "relations": score_relations(pairs),
-        "relations_gold_entities": None
-        if gold_entity_pairs is None
-        else score_relations(gold_entity_pairs),
+        "relations_by_distance": score_relations_by_distance(pairs),
+        "relations_gold_entities": None if with_gold is None else score_relations(with_gold),
+        "relations_gold_entities_by_distance": None
+        if with_gold is None
+        else score_relations_by_distance(with_gold),
+        "aliases": score_aliases(pairs),
         "deals": score_deals(pairs),
+        "facts": score_facts(pairs),
     }
 
 
@@ -124,7 +138,7 @@ def report_as_dict(report: Report) -> dict[str, Any]:
 
 
 def format_report(report: Report) -> str:
-    lines = [f"{'':<12}{'P':>8}{'R':>8}{'F1':>8}{'support':>9}"]
+    lines = [f"{'':<18}{'P':>8}{'R':>8}{'F1':>8}{'support':>9}"]
     for section, title in SECTIONS.items():
         table = report.get(section)
         lines.append(title)
@@ -133,7 +147,7 @@ def format_report(report: Report) -> str:
             continue
         for label, prf in table.items():
             p, r, f = prf.precision, prf.recall, prf.f1
-            lines.append(f"  {label:<10}{p:>8.3f}{r:>8.3f}{f:>8.3f}{prf.support:>9}")
+            lines.append(f"  {label:<16}{p:>8.3f}{r:>8.3f}{f:>8.3f}{prf.support:>9}")
     return "\n".join(lines)
 
 
@@ -141,8 +155,31 @@ def _show(text: str, start: int, end: int) -> str:
     return repr(" ".join(text[start:end].split()))
 
 
+def _fact_errors(gold: AnnotatedDoc, pred: AnnotatedDoc) -> list[str]:
+    """Missed and spurious deal facts, each with the mentions that state it."""
+    lines = []
+    g_facts, p_facts = build_facts(gold), build_facts(pred)
+    g_keys, p_keys = {fact_key(f) for f in g_facts}, {fact_key(f) for f in p_facts}
+    for kind, facts, other, doc in (
+        ("missed", g_facts, p_keys, gold),
+        ("spurious", p_facts, g_keys, pred),
+    ):
+        for fact in facts:
+            if fact_key(fact) in other:
+                continue
+            mentions = "; ".join(
+                _show(doc.text, s, e) for s, e in json.loads(fact.mention_spans)
+            )
+            amount = "-" if fact.amount is None else f"{fact.amount:,.2f} {fact.currency}"
+            lines.append(
+                f"  {kind:<9}FACT      count={fact.count} amount={amount} "
+                f"event={fact.event!r} <- {mentions}"
+            )
+    return lines
+
+
 def error_listing(pairs: list[tuple[AnnotatedDoc, AnnotatedDoc]]) -> str:
-    """Missed and spurious entities and relations per document, with their text."""
+    """Missed and spurious entities, relations and deal facts per document, with text."""
     out = []
     for gold, pred in pairs:
         lines = []
@@ -157,6 +194,7 @@ def error_listing(pairs: list[tuple[AnnotatedDoc, AnnotatedDoc]]) -> str:
                     f"  {kind:<9}{label:<10}{_show(gold.text, hs, he)} ({hl}) -> "
                     f"{_show(gold.text, ts, te)} ({tl})"
                 )
+        lines += _fact_errors(gold, pred)
         out.append(f"== {gold.id}: {'no errors' if not lines else f'{len(lines)} errors'}")
         out.extend(lines)
     return "\n".join(out) + "\n"

@@ -1,11 +1,12 @@
-"""The `deal_records` component: builds `doc._.deals` from entities and relations."""
+"""The `deal_records` component: `doc._.deals` (mention-level records) and `doc._.facts`
+(one per deal) from entities, relations and event aliases."""
 
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pressdeals.pipeline.deals import build_deals
+from pressdeals.pipeline.deals import build_deals, build_facts
 from pressdeals.pipeline.extensions import register_extensions
 from pressdeals.spacy_docs import from_spacy
 
@@ -17,10 +18,15 @@ class DealRecords:
 
     def __call__(self, doc: Doc) -> Doc:
         annotated = from_spacy(doc)
-        doc._.deals = build_deals(doc.text, annotated.entities, annotated.relations)
+        doc._.deals = build_deals(annotated)
+        doc._.facts = [f.as_dict() for f in build_facts(annotated, doc._.deals)]
         return doc
 
 
-@Language.factory("deal_records", requires=["doc.ents", "doc._.relations"], assigns=["doc._.deals"])
+@Language.factory(
+    "deal_records",
+    requires=["doc.ents", "doc._.relations"],
+    assigns=["doc._.deals", "doc._.facts"],
+)
 def make_deal_records(nlp: Language, name: str) -> DealRecords:
     return DealRecords()

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from pressdeals.document import AnnotatedDoc
 from pressdeals.paths import SHIPPED_MODEL
 from pressdeals.pipeline.annotate import annotate
+from pressdeals.pipeline.deals import build_facts
 from pressdeals.records import model_info, tagged_record
 from pressdeals.spacy_docs import to_spacy
 
@@ -52,11 +53,14 @@ def annotate_texts(
 
 def tag(nlp: Language, text: str, doc_id: str = "") -> Doc:
     """Tag one text: a `Doc` over `text` itself with `doc.ents`, `doc._.relations`,
-    `doc._.aliases` and `doc._.deals` (character offsets into `text`)."""
+    `doc._.aliases`, `doc._.deals` and `doc._.facts` (character offsets into `text`)."""
     annotated = next(annotate(nlp, [(doc_id, text)]))
     # entities found on the unwrapped text always end on token boundaries there; on the
     # original text a wrap inside a span can only make the span's tokens longer
-    return to_spacy(annotated, nlp, alignment_mode="expand")
+    doc = to_spacy(annotated, nlp, alignment_mode="expand")
+    if annotated.deals is not None:
+        doc._.facts = [f.as_dict() for f in build_facts(annotated, annotated.deals)]
+    return doc
 
 
 def to_record(doc: AnnotatedDoc, nlp: Language, source: str = "", include_text: bool = True):

@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from pressdeals.document import AnnotatedDoc
 from pressdeals.paths import SCHEMA_VERSION
-from pressdeals.pipeline.deals import build_deals
+from pressdeals.pipeline.deals import build_deals, build_facts
 
 
 def model_info(nlp: Language) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def tagged_record(
     doc: AnnotatedDoc, source: str, model: dict[str, Any], include_text: bool = True
 ) -> dict[str, Any]:
     deals = doc.deals
-    doc = doc.sorted()
+    doc = doc.sorted()  # drops the deals a pipeline built: kept above
     record: dict[str, Any] = {"id": doc.id, "source": source}
     if include_text:
         record["text"] = doc.text
@@ -46,7 +46,8 @@ def tagged_record(
         [_span(doc, e.start, e.end, e.label) for e in group] for group in doc.aliases
     ]
     if deals is None:
-        deals = build_deals(doc.text, doc.entities, doc.relations)
+        deals = build_deals(doc)
     record["deals"] = deals
+    record["facts"] = [f.as_dict() for f in build_facts(doc, deals)]
     record["model"] = model
     return record

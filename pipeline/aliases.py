@@ -1,0 +1,234 @@
+"""Event aliases: group the EVENT mentions of a document that name one event (schema v2
+`Equiv`), and make EVENT labels consistent across the document.
+
+Two mentions name one event when
+- one is an acronym defined in brackets right after (or before) the other: `Global Agritech
+  Investment Forum (GAIF)`, `GAIF (Global Agritech Investment Forum)`;
+- one is an acronym of the other's initials (`CIIE`, `China International Import Expo`);
+- one's name is contained in the other's (`China International Import Expo` in `6th China
+  International Import Expo`);
+- they are the same name with or without an edition: an ordinal, a year, `the`, `annual`
+  (`IDEX`, `IDEX 2023`, `XYZ2024`);
+unless their editions differ (`IDEX 2021` and `IDEX 2023`, `8th` and `9th` are different
+events), which no grouping may join.
+
+The `event_aliases` component runs after `ner`: every further occurrence of a name or acronym
+that the document uses for an EVENT becomes an EVENT too, where the NER missed it or called it
+ORG or GPE (only exact, unoverlapped spans); what the NER said about those spans is kept in
+`doc.spans["ner_before_aliases"]` (label `MISSED` where it found nothing) for error analysis.
+Groups go to `doc._.aliases` (lists of `[start, end]`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pressdeals.document import Entity
+from pressdeals.pipeline.extensions import register_extensions
+
+register_extensions()
+
+CHANGES = "ner_before_aliases"  # span group of what the NER said where aliases relabelled
+MAX_NAMES = 50  # names propagated per document: bounds the cost on pathological input
+
+_STOP = {"of", "and", "the", "for", "on", "in", "&", "at", "to", "a"}
+_ORDINAL = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+    r"nineteenth|twentieth)$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_GLUED_YEAR = re.compile(r"^(.*[A-Za-z])((?:19|20)\d\d)$")
+_FILLER = {"the", "annual", "edition"}
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]*[A-Z0-9]$")
+_WORD = re.compile(r"[^\s\-–/(),:;\"“”'’]+")
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in _WORD.findall(name.replace("'s", "")) if w]
+
+
+def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(base words lowercased, edition markers) of an event name: `6th CIIE 2023` ->
+    (("ciie",), {"6th", "2023"})."""
+    base, edition = [], set()
+    for word in _words(name):
+        glued = _GLUED_YEAR.match(word)
+        if glued and not _YEAR.match(word):
+            base.append(glued.group(1).lower())
+            edition.add(glued.group(2))
+        elif _ORDINAL.match(word) or _YEAR.match(word):
+            edition.add(word.lower())
+        elif word.lower() not in _FILLER:
+            base.append(word.lower())
+    return tuple(base), frozenset(edition)
+
+
+def is_acronym(name: str) -> bool:
+    base, _ = name_parts(name)
+    words = [w for w in _words(name) if w.lower() in base]
+    return len(words) == 1 and bool(_ACRONYM.match(words[0])) and sum(
+        c.isupper() for c in words[0]
+    ) >= 2
+
+
+def _initials(name: str) -> set[str]:
+    """Possible acronyms of a name: initials of its content words, with or without the
+    small words, splitting hyphenated words or not."""
+    base, _ = name_parts(name)
+    out = set()
+    for split in (True, False):
+        words = []
+        for w in _words(name):
+            if w.lower() not in base:
+                continue
+            words += [p for p in w.split("-") if p] if split else [w]
+        for keep_stop in (False, True):
+            letters = [w[0] for w in words if keep_stop or w.lower() not in _STOP]
+            if len(letters) >= 2:
+                out.add("".join(letters).upper())
+    return out
+
+
+def _contained(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return 0 < n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def same_event(a: str, b: str, text_between: str | None = None) -> bool:
+    """Whether two event names name one event (without looking at editions)."""
+    (base_a, _), (base_b, _) = name_parts(a), name_parts(b)
+    if not base_a or not base_b:
+        return False
+    if base_a == base_b:
+        return True
+    if text_between is not None and re.fullmatch(r"\s*\(\s*", text_between):
+        return True  # `Name (ACR)` or `ACR (Name)`: a definition in brackets
+    for short, long in ((a, b), (b, a)):
+        if is_acronym(short) and name_parts(short)[0][0].upper() in _initials(long):
+            return True
+    short_base, long_base = sorted((base_a, base_b), key=len)
+    return len(short_base) >= 2 and _contained(short_base, long_base)
+
+
+def _editions_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    years_a, years_b = {e for e in a if _YEAR.match(e)}, {e for e in b if _YEAR.match(e)}
+    ords_a, ords_b = a - years_a, b - years_b
+    return bool(years_a and years_b and years_a != years_b) or bool(
+        ords_a and ords_b and ords_a != ords_b
+    )
+
+
+def group_events(text: str, events: Iterable[Entity]) -> list[tuple[Entity, ...]]:
+    """Alias groups (two or more mentions, in text order) of the EVENT mentions `events`."""
+    events = sorted(e for e in events if e.label == "EVENT")
+    names = [" ".join(text[e.start : e.end].split()) for e in events]
+    editions = [name_parts(n)[1] for n in names]
+    parent = list(range(len(events)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(events))}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            return
+        pairs = ((x, y) for x in members[ri] for y in members[rj])
+        if any(_editions_conflict(editions[x], editions[y]) for x, y in pairs):
+            return
+        parent[rj] = ri
+        members[ri] += members.pop(rj)
+
+    for i in range(len(events)):
+        for j in range(i + 1, len(events)):
+            between = text[events[i].end : events[j].start] if j == i + 1 else None
+            if same_event(names[i], names[j], between):
+                union(i, j)
+    groups = [tuple(events[k] for k in sorted(m)) for m in members.values() if len(m) > 1]
+    return sorted(groups)
+
+
+def _defined_acronyms(doc: Doc) -> list[str]:
+    """Acronyms defined in brackets right after an EVENT mention but not tagged there:
+    `Global Agritech Investment Forum (GAIF)`."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "EVENT":
+            continue
+        m = re.match(r"\s*\(\s*([A-Z][A-Za-z0-9&]{1,11})\s*\)", doc.text[ent.end_char :])
+        if m and is_acronym(m.group(1)) and name_parts(m.group(1))[0][0].upper() in _initials(
+            ent.text
+        ):
+            out.append(m.group(1))
+    return out
+
+
+class EventAliases:
+    """Not trainable: alias groups and document-level EVENT consistency (see module doc)."""
+
+    def __init__(self, propagate: bool = True) -> None:
+        self.propagate = propagate
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.propagate:
+            self._propagate(doc)
+        events = [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        doc._.aliases = [
+            [[e.start, e.end] for e in group] for group in group_events(doc.text, events)
+        ]
+        return doc
+
+    def _propagate(self, doc: Doc) -> None:
+        names = {e.text for e in doc.ents if e.label_ == "EVENT"}
+        names = {n for n in names if is_acronym(n) or len(_words(n)) >= 2}
+        names.update(_defined_acronyms(doc))
+        if not names:
+            return
+        by_start = {e.start_char: e for e in doc.ents}
+        taken = [False] * (len(doc.text) + 1)
+        for e in doc.ents:
+            for i in range(e.start_char, e.end_char):
+                taken[i] = True
+        new_ents, changes = list(doc.ents), []
+        for name in sorted(names, key=len, reverse=True)[:MAX_NAMES]:
+            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+            for m in pattern.finditer(doc.text):
+                old = by_start.get(m.start())
+                if old is not None and old.end_char == m.end() and old.label_ in ("ORG", "GPE"):
+                    new_ents.remove(old)
+                    changes.append(Span(doc, old.start, old.end, label=old.label_))
+                elif any(taken[m.start() : m.end()]):
+                    continue
+                span = doc.char_span(m.start(), m.end(), label="EVENT")
+                if span is None:
+                    if old is not None and old not in new_ents:
+                        new_ents.append(old)
+                        changes.pop()
+                    continue
+                if old is None or old.end_char != m.end():
+                    changes.append(Span(doc, span.start, span.end, label="MISSED"))
+                new_ents.append(span)
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+        if changes:
+            doc.ents = sorted(new_ents, key=lambda s: s.start)
+            doc.spans[CHANGES] = changes
+
+
+@Language.factory(
+    "event_aliases",
+    requires=["doc.ents"],
+    assigns=["doc.ents", "doc._.aliases"],
+    default_config={"propagate": True},
+)
+def make_event_aliases(nlp: Language, name: str, propagate: bool) -> EventAliases:
+    return EventAliases(propagate=propagate)
