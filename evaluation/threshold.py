@@ -42,7 +42,16 @@ def candidate_scores(
 def choose_threshold(
     y_true: numpy.ndarray, y_score: numpy.ndarray, n_gold: int
 ) -> dict[str, float]:
-    """The threshold with the best F1 on predicted entities (recall over all gold relations)."""
+    """The threshold with the best F1 on predicted entities (recall over all gold relations).
+    With no positive candidate (an untrained model) there is no curve: 0.5 is kept."""
+    if len(y_true) == 0 or y_true.sum() == 0:
+        return {
+            "threshold": 0.5,
+            "precision": 0.0,
+            "recall": 0.0,
+            "f1": 0.0,
+            "curve": (numpy.array([1.0]), numpy.array([0.0]), numpy.array([])),
+        }
     precision, recall, thresholds = precision_recall_curve(y_true, y_score)
     reachable = y_true.sum() / max(n_gold, 1)
     recall = recall * reachable

@@ -250,14 +250,16 @@ def _amount(record: dict) -> tuple[float | None, str | None]:
 
 def _restates(fact: list[dict], record: dict) -> bool:
     """The schema's rule: same canonical event, and the same amount and currency with counts
-    that agree or are missing on one side, or no amount on either side and the same count."""
+    that agree or are missing on one side; or the same count where at most one of the two
+    states an amount (`184 MoUs signed` in a title, `184 MoUs worth ...` in the body: decision
+    49)."""
     amount, currency = _amount(record)
     count = record.get("count")
     for other in fact:
         o_count = other.get("count")
         if _event_key(other) != _event_key(record):
             return False
-        if amount is None and _amount(other)[0] is None:
+        if amount is None or _amount(other)[0] is None:
             agree = count is not None and count == o_count
         else:
             counts_agree = None in (count, o_count) or count == o_count

@@ -276,6 +276,12 @@ def train(
     ship: Annotated[
         bool, typer.Option(help="tune the threshold on dev and ship as the default model")
     ] = False,
+    force: Annotated[
+        bool, typer.Option(help="ship even when the new model is worse on dev or realdev")
+    ] = False,
+    model_version: Annotated[
+        str | None, typer.Option(help="version of the shipped model (default: next minor)")
+    ] = None,
 ) -> None:
     """Build the .spacy files and run `python -m spacy train configs/NAME.cfg`.
 
@@ -290,10 +296,38 @@ def train(
     except FileNotFoundError as exc:
         _fail(str(exc))
     if ship:
-        from pressdeals.training.ship import ship_model
+        ship_cli(best, name, force=force, model_version=model_version)
 
-        target = ship_model(best, name)
-        typer.echo(f"shipped {best} -> {target}")
+
+def ship_cli(best: Path, name: str, *, force: bool, model_version: str | None) -> None:
+    from pressdeals.training.ship import ShipRefused, ship_model
+
+    if not (best / "meta.json").exists():
+        _fail(f"{best}: no trained pipeline to ship (did training save model-best?)", 1)
+    try:
+        target = ship_model(best, name, force=force, version=model_version, echo=typer.echo)
+    except ShipRefused as exc:
+        _fail(str(exc), 1)
+    typer.echo(f"shipped {best} -> {target}")
+
+
+@app.command()
+def ship(
+    model: Annotated[
+        Path, typer.Argument(help="a trained pipeline, e.g. training/output/cpu_sm/model-best")
+    ],
+    config: Annotated[str, typer.Option(help="the config it was trained with")] = "cpu_sm",
+    force: Annotated[
+        bool, typer.Option(help="ship even when the new model is worse on dev or realdev")
+    ] = False,
+    model_version: Annotated[
+        str | None, typer.Option(help="version of the shipped model (default: next minor)")
+    ] = None,
+) -> None:
+    """Tune the relation threshold, score and ship a trained pipeline as the default model,
+    comparing it with the shipped one (refused when worse unless --force)."""
+    need_train_extra()
+    ship_cli(model, config, force=force, model_version=model_version)
 
 
 def main() -> None:  # pragma: no cover

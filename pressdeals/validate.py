@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pressdeals.brat import ann_path, parse_ann, read_text, surface_field
-from pressdeals.pipeline.text import sentence_index
+from pressdeals.pipeline.text import heading_flags, sentence_index, sentence_spans
 from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS, relation_allowed
 
 _OPENERS = {'"': '"', "'": "'", "“": "”", "‘": "’", "(": ")", "[": "]", "«": "»", "「": "」"}
@@ -61,7 +61,19 @@ def enclosing_mark(span: str) -> str | None:
     return None
 
 
-def check_document(text: str, ents: list[_Ent], rels: list[_Rel], path: str) -> list[Problem]:
+@dataclass(frozen=True)
+class _Equiv:
+    members: tuple[str, ...]
+    line: int
+
+
+def check_document(
+    text: str,
+    ents: list[_Ent],
+    rels: list[_Rel],
+    path: str,
+    equivs: list[_Equiv] | None = None,
+) -> list[Problem]:
     problems: list[Problem] = []
 
     def err(line: int, msg: str, severity: str = "error") -> None:
@@ -108,6 +120,7 @@ def check_document(text: str, ents: list[_Ent], rels: list[_Rel], path: str) -> 
             err(b.line, f"entity {b.id} {text[b.start : b.end]!r} {kind} {a.id} (line {a.line})")
 
     sentence_of = sentence_index(text) if rels else []
+    heading = heading_flags(text, sentence_spans(text)) if rels else []
     pairs: dict[tuple[str, str, str], int] = {}
     for r in rels:
         if not first_use(r):
@@ -128,12 +141,32 @@ def check_document(text: str, ents: list[_Ent], rels: list[_Rel], path: str) -> 
         if key in pairs:
             err(r.line, f"duplicate relation (same as line {pairs[key]})")
         pairs[key] = r.line
-        if sentence_of[head.start] != sentence_of[tail.start]:
+        s_head, s_tail = sentence_of[head.start], sentence_of[tail.start]
+        if abs(s_head - s_tail) > 1:
             err(
                 r.line,
-                f"{r.label} arguments {head.id} and {tail.id} are not in the same sentence",
-                "warning",
+                f"{r.label} arguments {head.id} and {tail.id} are more than one sentence apart "
+                "(schema v2 links one sentence or two consecutive ones)",
             )
+        elif s_head != s_tail and (heading[s_head] or heading[s_tail]):
+            err(
+                r.line,
+                f"{r.label} links {head.id} and {tail.id} across a title or heading line "
+                "and the body (schema v2 never does)",
+            )
+    in_group: dict[str, int] = {}
+    for eq in equivs or []:
+        if len(eq.members) < 2:
+            err(eq.line, "an Equiv group needs two or more mentions")
+        for member in eq.members:
+            if member not in valid:
+                err(eq.line, f"Equiv member {member} is not defined or invalid")
+            elif valid[member].label != "EVENT":
+                err(eq.line, f"Equiv member {member} is {valid[member].label}: only EVENTs")
+            elif member in in_group:
+                err(eq.line, f"{member} is already in the Equiv group on line {in_group[member]}")
+            else:
+                in_group[member] = eq.line
     return problems
 
 
@@ -149,7 +182,8 @@ def validate_brat(txt_path: Path) -> list[Problem]:
     problems = [Problem(str(ann), line, "error", msg) for line, msg in parsed.syntax_errors]
     ents = [_Ent(e.id, e.label, e.start, e.end, e.surface, e.line) for e in parsed.entities]
     rels = [_Rel(r.id, r.label, r.arg1, r.arg2, r.line) for r in parsed.relations]
-    return problems + check_document(text, ents, rels, str(ann))
+    equivs = [_Equiv(q.members, q.line) for q in parsed.equivs]
+    return problems + check_document(text, ents, rels, str(ann), equivs)
 
 
 def validate_jsonl(path: Path) -> list[Problem]:
@@ -183,11 +217,22 @@ def validate_jsonl(path: Path) -> list[Problem]:
                     )
                     for i, r in enumerate(rec.get("relations", []))
                 ]
+                equivs = [
+                    _Equiv(tuple(_alias_id(m, ents, span_id) for m in group), number)
+                    for group in rec.get("aliases") or []
+                ]
             except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
                 problems.append(Problem(str(path), number, "error", f"malformed record: {exc}"))
                 continue
-            problems += check_document(text, ents, rels, str(path))
+            problems += check_document(text, ents, rels, str(path), equivs)
     return problems
+
+
+def _alias_id(member, ents: list[_Ent], span_id: dict[tuple[int, int], str]) -> str:
+    """The entity id of a JSONL alias member (an entity index or a {start, end} span)."""
+    if isinstance(member, int) and not isinstance(member, bool):
+        return ents[member].id if 0 <= member < len(ents) else f"entity {member}?"
+    return span_id.get((int(member["start"]), int(member["end"])), "alias?")
 
 
 def collect(paths: list[Path]) -> list[Path]:

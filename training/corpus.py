@@ -93,6 +93,7 @@ def export_hf(out_dir: Path, splits: dict[str, Path] = SPLITS) -> dict[str, int]
             "text": Value("string"),
             "entities": List({**span, "label": Value("string"), "text": Value("string")}),
             "relations": List({"label": Value("string"), "head": span, "tail": span}),
+            "aliases": List(List(span)),
         }
     )
     data = {}

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from pressdeals.paths import CONFIGS, CORPUS, SHIPPED_MODEL
+from pressdeals.paths import CONFIGS, CORPUS
 from pressdeals.training.corpus import build_spacy
 
 
@@ -19,6 +18,10 @@ def train_command(name: str, output: Path, spacy_dir: Path, overrides: list[str]
     if not config.exists():
         known = ", ".join(sorted(p.stem for p in CONFIGS.glob("*.cfg")))
         raise FileNotFoundError(f"{config}: no such config (known: {known})")
+    if "${paths.md}" in config.read_text(encoding="utf-8"):
+        from pressdeals.pipeline.offline import md_path
+
+        overrides = ["--paths.md", str(md_path()), *overrides]
     return [
         sys.executable,
         "-m",
@@ -54,15 +57,3 @@ def record_training(output: Path, name: str, seconds: float) -> None:
         "cpu_cores": os.cpu_count(),
     }
     (output / "training.json").write_text(json.dumps(info, indent=2) + "\n")
-
-
-def ship(model_dir: Path, meta_update: dict, target: Path = SHIPPED_MODEL) -> Path:
-    """Copy a trained pipeline to the shipped location with its scores in meta.json."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(model_dir, target)
-    meta_path = target / "meta.json"
-    meta = json.loads(meta_path.read_text())
-    meta.update(meta_update)
-    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
-    return target
