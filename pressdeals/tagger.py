@@ -161,7 +161,7 @@ def run_tag(nlp: Language, items: Iterable[Item], options: TagOptions) -> Summar
             summary.documents += 1
             summary.words += n_words
             summary.entities += len(record["entities"])
-            summary.deals += len(record["deals"])
+            summary.deals += len(record["facts"])
             progress.tick(n_words)
         complete = True
     finally:

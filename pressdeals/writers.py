@@ -16,33 +16,11 @@ from typing import Any
 
 from pressdeals.brat import write_brat
 from pressdeals.document import AnnotatedDoc
+from pressdeals.pipeline.deals import FACT_FIELDS, FACT_TYPES
 
-DEAL_COLUMNS = [
-    "id",
-    "source",
-    "head_label",
-    "head_text",
-    "head_start",
-    "head_end",
-    "count",
-    "count_max",
-    "count_approximator",
-    "amount",
-    "amount_max",
-    "currency",
-    "currency_inferred",
-    "value_approximator",
-    "value_text",
-    "value_start",
-    "value_end",
-    "value_reason",
-    "conversions",
-    "event_text",
-    "event_start",
-    "event_end",
-    "event_inferred",
-    "model",
-]
+# one row per deal fact: the fact's own fields (`pipeline.deals.DealFact`) between the
+# document's id and source and the model that made it
+DEAL_COLUMNS = ["id", "source", *FACT_FIELDS, "model"]
 
 
 def partial_path(path: Path) -> Path:
@@ -133,6 +111,7 @@ class _ManifestWriter:
                 "entities": len(record["entities"]),
                 "relations": len(record["relations"]),
                 "deals": len(record["deals"]),
+                "facts": len(record["facts"]),
             }
         )
 
@@ -163,44 +142,16 @@ class BratWriter(_ManifestWriter):
 
 
 def deal_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
+    """The table rows of one record: one per deal fact."""
     model = f"{record['model']['name']}-{record['model']['version']}"
-    for deal in record["deals"]:
-        value = deal.get("value") or {}
-        event = deal.get("event") or {}
-        rows.append(
-            {
-                "id": record["id"],
-                "source": record["source"],
-                "head_label": deal["head"]["label"],
-                "head_text": " ".join(deal["head"]["text"].split()),
-                "head_start": deal["head"]["start"],
-                "head_end": deal["head"]["end"],
-                "count": deal.get("count"),
-                "count_max": deal.get("count_max"),
-                "count_approximator": deal.get("count_approximator"),
-                "amount": value.get("amount"),
-                "amount_max": value.get("amount_max"),
-                "currency": value.get("currency"),
-                "currency_inferred": value.get("currency_inferred"),
-                "value_approximator": value.get("approximator"),
-                "value_text": " ".join(value["text"].split()) if value else None,
-                "value_start": value.get("start"),
-                "value_end": value.get("end"),
-                "value_reason": value.get("reason"),
-                "conversions": json.dumps(deal.get("conversions") or [], ensure_ascii=False),
-                "event_text": " ".join(event["text"].split()) if event else None,
-                "event_start": event.get("start"),
-                "event_end": event.get("end"),
-                "event_inferred": event.get("inferred"),
-                "model": model,
-            }
-        )
-    return rows
+    return [
+        {"id": record["id"], "source": record["source"], **fact, "model": model}
+        for fact in record["facts"]
+    ]
 
 
 class CsvWriter(_ManifestWriter):
-    """One CSV row per deal record."""
+    """One CSV row per deal fact."""
 
     def __init__(self, out: Path, resume: bool) -> None:
         super().__init__(out, resume)
@@ -237,7 +188,7 @@ def _drop_rows_of_unfinished(path: Path, done: set[str]) -> None:
 
 
 class ParquetWriter(_ManifestWriter):
-    """One Parquet row per deal record; rows are staged as JSONL and converted at the end."""
+    """One Parquet row per deal fact; rows are staged as JSONL and converted at the end."""
 
     def __init__(self, out: Path, resume: bool) -> None:
         super().__init__(out, resume)
@@ -270,33 +221,11 @@ def _jsonl_to_parquet(rows_path: Path, out: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    arrow = {int: pa.int64(), float: pa.float64(), str: pa.string(), bool: pa.bool_()}
     schema = pa.schema(
-        [
-            ("id", pa.string()),
-            ("source", pa.string()),
-            ("head_label", pa.string()),
-            ("head_text", pa.string()),
-            ("head_start", pa.int64()),
-            ("head_end", pa.int64()),
-            ("count", pa.int64()),
-            ("count_max", pa.int64()),
-            ("count_approximator", pa.string()),
-            ("amount", pa.float64()),
-            ("amount_max", pa.float64()),
-            ("currency", pa.string()),
-            ("currency_inferred", pa.bool_()),
-            ("value_approximator", pa.string()),
-            ("value_text", pa.string()),
-            ("value_start", pa.int64()),
-            ("value_end", pa.int64()),
-            ("value_reason", pa.string()),
-            ("conversions", pa.string()),
-            ("event_text", pa.string()),
-            ("event_start", pa.int64()),
-            ("event_end", pa.int64()),
-            ("event_inferred", pa.bool_()),
-            ("model", pa.string()),
-        ]
+        [("id", pa.string()), ("source", pa.string())]
+        + [(name, arrow[FACT_TYPES[name]]) for name in FACT_FIELDS]
+        + [("model", pa.string())]
     )
     tmp = partial_path(out)
     with pq.ParquetWriter(tmp, schema) as writer, open(rows_path, encoding="utf-8") as fh:
