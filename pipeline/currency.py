@@ -461,11 +461,11 @@ GLUED_ONLY_KEYS = frozenset(m.lower() for m in GLUED_ONLY)
 def _document_readings(context: str) -> dict[str, str | None]:
     """The reading of each ambiguity rule in one document: the one reading it names, else the
     rule's default (no cue, or cues for several readings)."""
-    readings = {}
+    found = {}
     for name, cues in _CUES.items():
         named = [code for code, cue in cues.items() if cue.search(context)]
-        readings[name] = named[0] if len(named) == 1 else _RULES[name].default
-    return readings
+        found[name] = named[0] if len(named) == 1 else _RULES[name].default
+    return found
 
 
 def currency_of(marker: str, context: str | None = None) -> str | None:

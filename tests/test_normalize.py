@@ -310,3 +310,17 @@ def test_any_amount_with_scale_parses(value, scale):
     parsed = parse_money(f"{value} {word} yuan")
     assert parsed.currency == "CNY"
     assert parsed.amount == pytest.approx(float(value) * factor)
+
+
+def test_deal_records_read_ambiguous_markers_in_their_document():
+    from pressdeals.document import AnnotatedDoc, Entity, Relation
+    from pressdeals.pipeline.deals import build_deals
+
+    text = "KAMPALA -- 12 agreements worth Sh107 billion (Ugandan shillings) were signed."
+    count, money = Entity(11, 24, "COUNT"), Entity(31, 44, "MONEY")
+    assert text[count.start : count.end] == "12 agreements"
+    assert text[money.start : money.end] == "Sh107 billion"
+    doc = AnnotatedDoc("ug", text, [count, money], [Relation(count, money, "VALUE")])
+    (record,) = build_deals(doc)
+    assert (record["value"]["amount"], record["value"]["currency"]) == (107e9, "UGX")
+    assert record["value"]["currency_inferred"] is False
