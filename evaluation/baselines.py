@@ -17,6 +17,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from pressdeals.document import AnnotatedDoc, Entity, Relation
+from pressdeals.pipeline.currency import (
+    GLUED_ONLY,
+    ISO_CODES,
+    NAME_LIKE_CODES,
+    SYMBOLS,
+    WORDS,
+    prefix_markers,
+)
 from pressdeals.pipeline.relation_extractor import get_candidates
 from pressdeals.pipeline.text import sentence_spans
 from pressdeals.pipeline.tokenizer import blank_nlp
@@ -128,17 +136,34 @@ _WORDNUM = (
     r"four|five|six|seven|eight|nine|hundred))*"
 )
 _APPROX = r"(?:(?:more than|over|about|approximately|nearly|around|up to|some|almost) )?"
-_SCALE = r"(?: ?(?:lakh crore|billion|million|trillion|thousand|crore|lakh|bn|mn|m|b)\b)?"
-_CUR_BEFORE = (
-    r"(?:US\$|C\$|CN¥|R\$|HK\$|S\$|RMB ?|Rs\.? ?|INR ?|AED ?|SAR ?|SR ?|QAR ?|KSh ?"
-    r"|Sh ?|EUR ?|GBP ?|USD ?|VND ?|RM ?|THB ?|[$€£¥₹₦])"
+_SCALE_WORD = (
+    r"(?:lakh crore|lakh cr|billion|million|trillion|thousand|crore|lakh"
+    r"|bln|bil|bn|mln|mil|mn|trln|tn|cr|m|b)\b"
 )
-_CUR_AFTER = (
-    r"(?: (?:yuan|dollars|U\.S\. dollars|US dollars|euros|pounds|rupees|dirhams|riyals"
-    r"|naira|shillings|rand|dong|ringgit|baht|rupiah))"
-)
+_SCALE = rf"(?: ?{_SCALE_WORD})?"
+# Currency markers come from the one table (`pipeline/currency.py`). Symbols and codes before
+# the number match as written ("COP", not "cop") and not inside a word ("FIRM 5"); single
+# letters and two-letter abbreviations ("R2.5 billion", "SR 2 billion", "Tk 410 crore") and
+# currency names that are also English words ("10 real estate projects") need a scale word, and
+# so do codes that start names ("COP28").
+_SHORT = {m for m in (*SYMBOLS, *GLUED_ONLY) if m.isascii() and m.isalpha() and len(m) <= 2}
+_SHORT |= NAME_LIKE_CODES
+_ENGLISH = {"real", "won", "sum", "som", "soms"}
+
+
+def _alternation(markers) -> str:
+    return "|".join(re.escape(m) for m in sorted(markers, key=lambda m: (-len(m), m)))
+
+
+_BEFORE = rf"(?<![A-Za-z])(?-i:{_alternation(set(prefix_markers()) - _SHORT)}) ?"
+_BEFORE_SCALED = rf"(?<![A-Za-z])(?-i:{_alternation(_SHORT)}) ?"
+_CODES_AFTER = rf"(?-i:{_alternation((*ISO_CODES, 'RMB'))})"
+_AFTER = rf" (?:{_alternation(set(WORDS) - _ENGLISH)}|{_CODES_AFTER})\b"
+_AFTER_SCALED = rf" (?:{_alternation(_ENGLISH)})\b"
 MONEY_RE = re.compile(
-    rf"{_APPROX}(?:{_CUR_BEFORE}{_NUM}{_SCALE}(?:{_CUR_AFTER})?|{_NUM}{_SCALE}{_CUR_AFTER})",
+    rf"{_APPROX}(?:{_BEFORE}{_NUM}{_SCALE}(?:{_AFTER})?"
+    rf"|{_BEFORE_SCALED}{_NUM} ?{_SCALE_WORD}(?:{_AFTER})?"
+    rf"|{_NUM}{_SCALE}{_AFTER}|{_NUM} ?{_SCALE_WORD}{_AFTER_SCALED})",
     re.IGNORECASE,
 )
 COUNT_RE = re.compile(

@@ -86,7 +86,8 @@ def _span(ent: Entity, text: str) -> dict[str, Any]:
 
 
 def _money(ent: Entity, text: str, doc_currency: str | None) -> dict[str, Any]:
-    parsed = parse_money(text[ent.start : ent.end])
+    # the document settles ambiguous markers it names elsewhere ("Sh" in a Ugandan release)
+    parsed = parse_money(text[ent.start : ent.end], context=text)
     currency, inferred = parsed.currency, False
     if currency is None and parsed.amount is not None and doc_currency is not None:
         currency, inferred = doc_currency, True
@@ -107,7 +108,9 @@ def _money(ent: Entity, text: str, doc_currency: str | None) -> dict[str, Any]:
 def document_currency(text: str, entities: list[Entity]) -> str | None:
     """The most frequent explicit currency among the MONEY mentions (first seen wins ties)."""
     found = [
-        parse_money(text[e.start : e.end]).currency for e in sorted(entities) if e.label == "MONEY"
+        parse_money(text[e.start : e.end], context=text).currency
+        for e in sorted(entities)
+        if e.label == "MONEY"
     ]
     counts = Counter(c for c in found if c)
     if not counts:

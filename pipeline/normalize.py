@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Context, Decimal
+
+from pressdeals.pipeline.currency import GLUED_ONLY_KEYS, MARKERS, currency_of, readings
 
 APPROXIMATORS = (
     "more than",
@@ -38,7 +41,10 @@ APPROXIMATORS = (
 )
 _APPROX = re.compile(
     r"^(?P<approx>"
-    + "|".join(re.escape(a) for a in sorted(APPROXIMATORS, key=len, reverse=True))
+    # a line wrap or a double space inside "more  than" is still the approximator
+    + "|".join(
+        re.escape(a).replace(r"\ ", r"\s+") for a in sorted(APPROXIMATORS, key=len, reverse=True)
+    )
     + r")(?:\s+|(?<=~))",
     re.IGNORECASE,
 )
@@ -88,6 +94,7 @@ _SCALES = {
     "mln": 10**6,
     "m": 10**6,
     "mil": 10**6,
+    "mio": 10**6,
     "ten thousand": 10**4,  # "88,000 ten-thousand yuan": the Chinese wan, translated
     "crore": 10**7,
     "crores": 10**7,
@@ -95,195 +102,36 @@ _SCALES = {
     "billion": 10**9,
     "billions": 10**9,
     "bn": 10**9,
+    "bln": 10**9,
+    "bil": 10**9,
     "b": 10**9,
     "trillion": 10**12,
     "tn": 10**12,
     "trn": 10**12,
+    "trln": 10**12,
+    "trillions": 10**12,
+    "quadrillion": 10**15,
 }
-# Indian grouping ("1,18,420 crore") first, then thousands separators, then plain digits
+# Indian grouping ("1,18,420 crore") first, then thousands separators, then plain digits. A
+# stray space after a group's comma ("57, 241 projects", "2, 61, 430 MSMEs") is still one
+# number when every group has exactly its three (Indian: two, then three) digits.
+_SEP = r",[ \xa0]?"
 _DIGITS = (
-    r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+    rf"\d{{1,2}}(?:{_SEP}\d{{2}}(?!\d))+{_SEP}\d{{3}}(?!\d)(?:\.\d+)?"
+    rf"|\d{{1,3}}(?:{_SEP}\d{{3}}(?!\d))+(?:\.\d+)?"
+    r"|\d+(?:\.\d+)?|\.\d+"
 )
+_ONE = Decimal(1)
+_EXACT = Context(prec=60)  # amounts and counts are exact up to 60 digits
 _NUMBER_WORD = "|".join(
     sorted(list(_UNITS) + ["hundred", "thousand", "and"], key=len, reverse=True)
 )
 
-# Currency markers -> ISO 4217, longest first when matched. Symbols and codes may be glued
+# Currency markers -> ISO 4217 come from the one table in `currency.py` (shared with the
+# tokenizer and the rule baseline), longest first when matched. Symbols and codes may be glued
 # to the number ("US$17.6", "₹500"); words stand apart ("84.48 billion yuan").
-CURRENCIES: dict[str, str] = {
-    "us$": "USD",
-    "u.s.$": "USD",
-    "usd": "USD",
-    "$": "USD",
-    "u.s. dollars": "USD",
-    "us dollars": "USD",
-    "u.s. dollar": "USD",
-    "us dollar": "USD",
-    "dollars": "USD",
-    "dollar": "USD",
-    "c$": "CAD",
-    "cad": "CAD",
-    "canadian dollars": "CAD",
-    "a$": "AUD",
-    "aud": "AUD",
-    "australian dollars": "AUD",
-    "s$": "SGD",
-    "sgd": "SGD",
-    "singapore dollars": "SGD",
-    "hk$": "HKD",
-    "hkd": "HKD",
-    "r$": "BRL",
-    "brl": "BRL",
-    "reais": "BRL",
-    "real": "BRL",
-    "mxn": "MXN",
-    "mex$": "MXN",
-    "mexican pesos": "MXN",
-    "yuan": "CNY",
-    "rmb": "CNY",
-    "renminbi": "CNY",
-    "cny": "CNY",
-    "cn¥": "CNY",
-    "¥": "CNY",
-    "yuan renminbi": "CNY",
-    "yen": "JPY",
-    "jpy": "JPY",
-    "jp¥": "JPY",
-    "won": "KRW",
-    "krw": "KRW",
-    "₩": "KRW",
-    "€": "EUR",
-    "eur": "EUR",
-    "euro": "EUR",
-    "euros": "EUR",
-    "£": "GBP",
-    "gbp": "GBP",
-    "pounds sterling": "GBP",
-    "pound sterling": "GBP",
-    "pounds": "GBP",
-    "sterling": "GBP",
-    "chf": "CHF",
-    "swiss francs": "CHF",
-    "pln": "PLN",
-    "złoty": "PLN",
-    "zloty": "PLN",
-    "zł": "PLN",
-    "rs": "INR",
-    "rs.": "INR",
-    "inr": "INR",
-    "₹": "INR",
-    "rupees": "INR",
-    "rupee": "INR",
-    "aed": "AED",
-    "dh": "AED",
-    "dhs": "AED",
-    "dirhams": "AED",
-    "dirham": "AED",
-    "uae dirhams": "AED",
-    "sar": "SAR",
-    "sr": "SAR",
-    "riyals": "SAR",
-    "riyal": "SAR",
-    "saudi riyals": "SAR",
-    "qar": "QAR",
-    "qr": "QAR",
-    "qatari riyals": "QAR",
-    "omr": "OMR",
-    "omani rials": "OMR",
-    "ro": "OMR",
-    "rials": "OMR",
-    "bhd": "BHD",
-    "bd": "BHD",
-    "kwd": "KWD",
-    "kd": "KWD",
-    "₦": "NGN",
-    "ngn": "NGN",
-    "naira": "NGN",
-    "n": "NGN",
-    "ksh": "KES",
-    "kes": "KES",
-    "kenyan shillings": "KES",
-    "sh": "KES",
-    "shillings": "KES",
-    "ugx": "UGX",
-    "ush": "UGX",
-    "ugandan shillings": "UGX",
-    "tsh": "TZS",
-    "tzs": "TZS",
-    "tanzanian shillings": "TZS",
-    "r": "ZAR",
-    "zar": "ZAR",
-    "rand": "ZAR",
-    "egp": "EGP",
-    "e£": "EGP",
-    "egyptian pounds": "EGP",
-    "le": "EGP",
-    "ghs": "GHS",
-    "gh₵": "GHS",
-    "gh¢": "GHS",
-    "cedis": "GHS",
-    "cedi": "GHS",
-    "mad": "MAD",
-    "moroccan dirhams": "MAD",
-    "vnd": "VND",
-    "dong": "VND",
-    "₫": "VND",
-    "rm": "MYR",
-    "myr": "MYR",
-    "ringgit": "MYR",
-    "thb": "THB",
-    "baht": "THB",
-    "฿": "THB",
-    "idr": "IDR",
-    "rp": "IDR",
-    "rupiah": "IDR",
-    "php": "PHP",
-    "₱": "PHP",
-    "philippine pesos": "PHP",
-    "npr": "NPR",
-    "nepalese rupees": "NPR",
-    "nepali rupees": "NPR",
-    "pkr": "PKR",
-    "pakistani rupees": "PKR",
-    "bdt": "BDT",
-    "taka": "BDT",
-    "rub": "RUB",
-    "₽": "RUB",
-    "rubles": "RUB",
-    "ruble": "RUB",
-    "roubles": "RUB",
-    "rouble": "RUB",
-    "kzt": "KZT",
-    "₸": "KZT",
-    "tenge": "KZT",
-    "uzs": "UZS",
-    "sum": "UZS",
-    "soum": "UZS",
-    "so'm": "UZS",
-    "azn": "AZN",
-    "₼": "AZN",
-    "manat": "AZN",
-    "mnt": "MNT",
-    "₮": "MNT",
-    "tugrik": "MNT",
-    "tugriks": "MNT",
-    "togrog": "MNT",
-    "try": "TRY",
-    "₺": "TRY",
-    "tl": "TRY",
-    "lira": "TRY",
-    "liras": "TRY",
-    "turkish lira": "TRY",
-    "turkish liras": "TRY",
-    "russian rubles": "RUB",
-    "kazakh tenge": "KZT",
-    "uzbek sum": "UZS",
-    "uzbek soum": "UZS",
-    "azerbaijani manat": "AZN",
-    "mongolian tugriks": "MNT",
-}
-# single letters only count as currency when glued to the number ("R2.5 billion", "N50bn")
-_GLUED_ONLY = {"r", "n"}
+CURRENCIES: dict[str, str | None] = MARKERS
+_GLUED_ONLY = GLUED_ONLY_KEYS
 _SYMBOLS = sorted(CURRENCIES, key=len, reverse=True)
 
 
@@ -340,36 +188,38 @@ def _parse_words(words: list[str]) -> int | None:
     return total + current if seen else None
 
 
-def _number_prefix(text: str) -> tuple[float | None, float, str]:
-    """Read a leading number and its scale words: returns (number, scale, rest of text)."""
+def _number_prefix(text: str) -> tuple[Decimal | None, Decimal, str]:
+    """Read a leading number and its scale words: returns (number, scale, rest of text).
+
+    Decimal arithmetic, so that "1.1 lakh" is exactly 110000 and "17.623 billion" exact."""
     text = text.strip()
     m = re.match(_DIGITS, text)
     if m:
-        value = float(m.group(0).replace(",", ""))
+        value = Decimal(re.sub(r"[,\s]", "", m.group(0)))
         rest = text[m.end() :]
     else:
         m = re.match(rf"(?:(?:{_NUMBER_WORD})(?:[\s-]+|$))+", text, re.IGNORECASE)
         if not m:
-            return None, 1.0, text
+            return None, _ONE, text
         words = [w for w in re.split(r"[\s-]+", m.group(0).lower()) if w]
         while words and words[-1] == "and":
             words.pop()
         parsed = _parse_words(words)
         if parsed is None:
-            return None, 1.0, text
-        value, rest = float(parsed), text[m.end() :]
-    scale = 1.0
-    # scale words, possibly stacked: "1.2 lakh crore", "3.2bn", "500 million"
+            return None, _ONE, text
+        value, rest = Decimal(parsed), text[m.end() :]
+    scale = _ONE
+    # scale words, possibly stacked: "1.2 lakh crore", "3.2bn", "500 million", "75,000 Cr"
     while sm := re.match(r"\s*(ten\s+thousand|[A-Za-z]+)\b", rest, re.IGNORECASE):
         word = " ".join(sm.group(1).lower().split())
         if word not in _SCALES or word in _UNITS:
             break
-        scale *= _SCALES[word]
+        scale = _EXACT.multiply(scale, Decimal(_SCALES[word]))
         rest = rest[sm.end() :]
     return value, scale, rest
 
 
-def _number_or_range(text: str) -> tuple[float | None, float | None, str]:
+def _number_or_range(text: str) -> tuple[Decimal | None, Decimal | None, str]:
     """A number or a range ("2-3 billion", "40 to 50"); the second's scale applies to both."""
     low, low_scale, rest = _number_prefix(text)
     if low is None:
@@ -377,19 +227,19 @@ def _number_or_range(text: str) -> tuple[float | None, float | None, str]:
     rm = re.match(r"\s*(?:-|–|to|and)\s*", rest)
     if rm:
         after = rest[rm.end() :]
-        currency, after_symbol = _match_currency(after, at_start=True)
-        high, high_scale, rest2 = _number_prefix(after_symbol if currency else after)
+        marker, after_symbol = _match_currency(after, at_start=True)
+        high, high_scale, rest2 = _number_prefix(after_symbol if marker else after)
         if high is not None:
-            if low_scale == 1.0:
+            if low_scale == _ONE:
                 low_scale = high_scale
-            return low * low_scale, high * high_scale, rest2
-    return low * low_scale, None, rest
+            return _EXACT.multiply(low, low_scale), _EXACT.multiply(high, high_scale), rest2
+    return _EXACT.multiply(low, low_scale), None, rest
 
 
 def parse_count(text: str) -> ParsedCount:
     """`more than 700 representatives` -> 700 with approximator `more than`."""
     try:
-        approx, rest = _split_approximator(text.strip())
+        approx, rest = _split_approximator(" ".join(text.split()))
         rest = re.sub(r"^between\s+", "", rest, flags=re.IGNORECASE)
         low, high, _ = _number_or_range(rest)
         if low is None:
@@ -397,11 +247,12 @@ def parse_count(text: str) -> ParsedCount:
         if low != int(low) or (high is not None and high != int(high)):
             return ParsedCount(None, reason=f"count is not a whole number in {_q(text)}")
         return ParsedCount(int(low), None if high is None else int(high), approx)
-    except (ValueError, OverflowError, AttributeError) as exc:  # defensive: never crash
+    except (ValueError, OverflowError, AttributeError, ArithmeticError) as exc:  # never crash
         return ParsedCount(None, reason=f"unreadable count {_q(text)} ({exc})")
 
 
 def _match_currency(text: str, at_start: bool) -> tuple[str | None, str]:
+    """The currency marker at the start (or end) of `text`, lower case, and the text without it."""
     low = text.lower()
     for sym in _SYMBOLS:
         if at_start and low.startswith(sym):
@@ -411,49 +262,69 @@ def _match_currency(text: str, at_start: bool) -> tuple[str | None, str]:
                 continue
             if sym in _GLUED_ONLY and not glued:
                 continue
-            return CURRENCIES[sym], text[len(sym) :]
+            return sym, text[len(sym) :]
         if not at_start and low.endswith(sym):
             before = text[: len(text) - len(sym)]
             if sym[0].isalpha() and before and before[-1].isalpha():
                 continue
             if sym in _GLUED_ONLY:
                 continue
-            return CURRENCIES[sym], before
+            return sym, before
     return None, text
 
 
 def _prepare(text: str) -> str:
-    """Compound hyphens read as spaces ("6.5-billion-yuan", "Rs 600-crore"); ranges keep theirs."""
-    return re.sub(r"(?<=[\d.A-Za-z])-(?=[A-Za-z])", " ", text.strip())
+    """Whitespace runs (line wraps, double spaces) read as one space; compound hyphens read as
+    spaces ("6.5-billion-yuan", "Rs 600-crore", "P185-B"); ranges keep theirs."""
+    text = " ".join(text.split())
+    return re.sub(r"(?<=[\d.A-Za-z])-(?=[A-Za-z])", " ", text)
 
 
-def parse_money(text: str) -> ParsedMoney:
-    """`RMB 13.6 billion` -> 1.36e10 CNY; `approximately 11.59 billion U.S. dollars` -> USD."""
+def parse_money(text: str, context: str | None = None) -> ParsedMoney:
+    """`RMB 13.6 billion` -> 1.36e10 CNY; `approximately 11.59 billion U.S. dollars` -> USD.
+
+    `context` is the document the mention comes from: it settles ambiguous markers that the
+    document names elsewhere (`Sh` -> UGX when it says "Ugandan shillings", `P` -> PHP in a
+    Philippine release; see `currency.AMBIGUOUS`). Without it, the default reading is used."""
     try:
         approx, rest = _split_approximator(_prepare(text))
         rest = re.sub(r"^between\s+", "", rest, flags=re.IGNORECASE).strip()
-        currency, rest = _match_currency(rest, at_start=True)
+        marker, rest = _match_currency(rest, at_start=True)
         rest = rest.strip()
         low, high, tail = _number_or_range(rest)
         if low is None:
+            currency = currency_of(marker, context) if marker else None
             return ParsedMoney(
                 None, currency, approximator=approx, reason=f"no amount found in {_q(text)}"
             )
         tail = tail.strip().rstrip(".")
         if tail:
-            tail_currency, leftover = _match_currency(tail, at_start=False)
-            if tail_currency is None or leftover.strip():
+            tail_marker, leftover = _match_currency(tail, at_start=False)
+            if tail_marker is None or leftover.strip():
+                currency = currency_of(marker, context) if marker else None
                 return ParsedMoney(
                     None,
                     currency,
                     approximator=approx,
                     reason=f"unknown currency or words {_q(tail)} in {_q(text)}",
                 )
-            if currency is not None and currency != tail_currency:
-                return ParsedMoney(
-                    None, None, approximator=approx, reason=f"two currencies in {_q(text)}"
-                )
-            currency = tail_currency
-        return ParsedMoney(low, currency, high, approx)
-    except (ValueError, OverflowError, AttributeError) as exc:  # defensive: never crash
+            if marker is not None:
+                first, second = currency_of(marker, context), currency_of(tail_marker, context)
+                if first is not None and second is not None and first != second:
+                    return ParsedMoney(
+                        None, None, approximator=approx, reason=f"two currencies in {_q(text)}"
+                    )
+            if marker is None or currency_of(marker, context) is None:
+                marker = tail_marker
+        amount = float(low)
+        amount_max = None if high is None else float(high)
+        currency = currency_of(marker, context) if marker else None
+        reason = None
+        if marker and currency is None:
+            reason = (
+                f"currency {marker!r} in {_q(text)} is ambiguous "
+                f"({' or '.join(readings(marker))}) and the document does not say which"
+            )
+        return ParsedMoney(amount, currency, amount_max, approx, reason)
+    except (ValueError, OverflowError, AttributeError, ArithmeticError) as exc:  # never crash
         return ParsedMoney(None, None, reason=f"unreadable amount {_q(text)} ({exc})")

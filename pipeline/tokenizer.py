@@ -14,18 +14,18 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+from pressdeals.pipeline.currency import glued_prefix_pattern
+
+# Currency codes and symbols glued to amounts ("RMB500m", "KSh3bn", "JPY300bn", "NT$5bn") split
+# off like "$" does; the markers come from the one currency table (`currency.py`).
+GLUED_CURRENCY = glued_prefix_pattern()
 # Distribution headers glue agencies to slashes, '=' and dashes: "/PRNewswire=KYODO JBN/ --",
 # "HOUSTON--(BUSINESS WIRE)--The", "(EFE).- Spanish".
-# Currency codes glued to amounts ("RMB500m", "KSh3bn") split off like "$" does.
-CURRENCY_CODES = r"RMB|CNY|USD|INR|AED|SAR|QAR|OMR|KWD|BHD|EUR|GBP|CHF|PLN|KSh|KES|UGX|TSh|ZAR|"
-CURRENCY_CODES += (
-    r"EGP|GHS|NGN|VND|MYR|THB|IDR|PHP|BRL|MXN|CAD|Rs\.?|RM|Rp|SR|QR|Dhs?|CN¥|R\$|HK\$|S\$"
-)
 # French elision before a name ("l'AMDIE"), suspended hyphens ("Saudi Arabia- and Oman-based"),
 # a full stop after a mixed-case acronym ("GmbH.", "UzA."), and CJK text, which has no spaces:
 # each CJK character is a token of its own so that names inside it can be spans.
 CJK = r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
-EXTRA_PREFIXES = [r"/", rf"(?:{CURRENCY_CODES})(?=\d)", r"[dDlL]['’](?=[A-ZÀ-Ý])", CJK]
+EXTRA_PREFIXES = [r"/", GLUED_CURRENCY, r"[dDlL]['’](?=[A-ZÀ-Ý])", CJK]
 EXTRA_SUFFIXES = [r"/", r"(?<=[.)])-", r"(?<=[A-Za-z])-", r"(?<=[a-z][A-Z])\.", CJK]
 EXTRA_INFIXES = [
     r"(?<=[A-Za-z])[=/](?=[A-Za-z])", r"--+", r"—", r"(?<=-)[(]", r"[)](?=-)", CJK,
