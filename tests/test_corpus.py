@@ -37,6 +37,36 @@ def test_no_training_document_shares_8_words_with_gold(split, gold_docs):
     assert contaminated == {}
 
 
+@pytest.fixture(scope="module")
+def realdev_docs():
+    from pressdeals.paths import REALDEV
+
+    if not REALDEV.exists():
+        pytest.skip("../shared/realdev is not here")
+    return read_brat_dir(REALDEV)
+
+
+@pytest.mark.parametrize("split", ["train", "dev", "generated"])
+def test_no_training_document_copies_realdev_or_names_its_events(split, realdev_docs):
+    """realdev is for measuring only: no 12-word sequence of it in the corpus (8 words catch
+    newswire boilerplate such as `..., capital of northwest China's ... Region`), and no
+    corpus document names one of its events (full names of two or more words, acronyms)."""
+    names = {
+        " ".join(d.text[e.start : e.end].split())
+        for d in realdev_docs
+        for e in d.entities
+        if e.label == "EVENT"
+    }
+    names = {n for n in names if len(n.split()) >= 2 or n.isupper()}
+    found = {}
+    for doc in read_brat_dir(SPLITS[split]):
+        events = {" ".join(doc.text[e.start : e.end].split()) for e in doc.entities}
+        hits = shared_ngrams(doc, realdev_docs, n=12) + sorted(events & names)
+        if hits:
+            found[doc.id] = hits
+    assert found == {}
+
+
 def test_contamination_guard_catches_a_copied_sentence(gold_docs):
     from pressdeals.document import AnnotatedDoc
 
