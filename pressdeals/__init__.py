@@ -1,7 +1,7 @@
 """pressdeals: signed deals (counts, amounts, events) from trade-event press releases.
 
     import pressdeals
-    nlp = pressdeals.load()                      # the shipped pipeline
+    nlp = pressdeals.load()                      # the shipped pipeline (or a path)
     doc = pressdeals.tag(nlp, text)              # doc.ents, doc._.relations, doc._.deals
     for record in pressdeals.tag_records(nlp, [("id1", text1), ("id2", text2)]):
         ...
@@ -17,11 +17,12 @@ from typing import Any
 __version__ = "0.2.0"
 
 
-def load(**overrides: Any):
-    """The shipped pipeline; `spacy.load("pressdeals", ...)` ends here with its keywords."""
+def load(model: Any = None, **overrides: Any):
+    """A pipeline by package name or path (default: the shipped one); `overrides` go to
+    `spacy.load`. `spacy.load("pressdeals", ...)` ends here too, with keywords only."""
     from pressdeals.api import load as _load
 
-    return _load(None, **overrides)
+    return _load(model, **overrides)
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,7 @@ from pressdeals.brat import read_brat_dir
 from pressdeals.pipeline.tokenizer import blank_nlp
 from pressdeals.spacy_docs import write_docbin
 from pressdeals.training.corpus import SPLITS
-from pressdeals.training.train import CONFIGS
+from pressdeals.training.train import CONFIGS, machine_overrides
 
 CONFIG_FILES = sorted(CONFIGS.glob("*.cfg"))
 
@@ -34,6 +34,7 @@ def test_config_passes_spacy_debug_config(config: Path, tmp_path):
             str(tmp_path / "t.spacy"),
             "--paths.dev",
             str(tmp_path / "d.spacy"),
+            *machine_overrides(config),
         ],
         capture_output=True,
         text=True,
@@ -73,6 +74,13 @@ def test_few_step_spacy_train_smoke(tmp_path):
     import spacy
 
     trained = spacy.load(tmp_path / "out" / "model-last")
-    assert trained.pipe_names == ["tok2vec", "ner", "relation_extractor", "deal_records"]
+    assert trained.pipe_names == [
+        "tok2vec",
+        "ner",
+        "entity_filter",
+        "event_aliases",
+        "relation_extractor",
+        "deal_records",
+    ]
     doc = trained("A total of 12 projects worth $3 billion were signed at the Lagos Fair.")
     assert isinstance(doc._.relations, list) and isinstance(doc._.deals, list)

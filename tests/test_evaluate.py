@@ -9,6 +9,8 @@ from pressdeals.cli import app
 from pressdeals.document import AnnotatedDoc, Entity, Relation
 from pressdeals.evaluation.evaluate import align, build_report, error_listing
 from pressdeals.jsonl import write_jsonl
+from pressdeals.pipeline.deals import build_facts
+from pressdeals.pipeline.text import sentence_index
 
 from .conftest import GOLD
 
@@ -33,6 +35,7 @@ def _replace_entity(doc: AnnotatedDoc, old: Entity, new: Entity) -> AnnotatedDoc
         doc.text,
         [swap(e) for e in doc.entities],
         [dataclasses.replace(r, head=swap(r.head), tail=swap(r.tail)) for r in doc.relations],
+        [tuple(swap(e) for e in group) for group in doc.aliases],
     )
 
 
@@ -50,7 +53,11 @@ def test_perturbations_give_exact_drops(gold_docs):
     third = gold_docs[2]
     value = next(r for r in third.relations if r.label == "VALUE")
     dropped = AnnotatedDoc(
-        third.id, third.text, third.entities, [r for r in third.relations if r != value]
+        third.id,
+        third.text,
+        third.entities,
+        [r for r in third.relations if r != value],
+        third.aliases,
     )
     pred = [shifted, relabelled, dropped, *gold_docs[3:]]
     report = build_report(align(gold_docs, pred))
@@ -77,9 +84,11 @@ def test_perturbations_give_exact_drops(gold_docs):
 
 
 def test_cli_evaluate_pred_writes_report_and_errors(gold_docs, tmp_path):
-    pred = [AnnotatedDoc(d.id, d.text, d.entities, d.relations) for d in gold_docs]
+    pred = [AnnotatedDoc(d.id, d.text, d.entities, d.relations, d.aliases) for d in gold_docs]
     first = pred[0]
-    pred[0] = AnnotatedDoc(first.id, first.text, first.entities, first.relations[:-1])
+    pred[0] = AnnotatedDoc(
+        first.id, first.text, first.entities, first.relations[:-1], first.aliases
+    )
     write_jsonl(pred, tmp_path / "pred.jsonl")
     result = CliRunner().invoke(
         app,
@@ -109,7 +118,7 @@ def test_cli_evaluate_pred_writes_report_and_errors(gold_docs, tmp_path):
 def test_error_listing_shows_spurious_spans(gold_docs):
     doc = gold_docs[3]
     extra = Entity(0, 5, "ORG")
-    pred = AnnotatedDoc(doc.id, doc.text, [*doc.entities, extra], doc.relations)
+    pred = AnnotatedDoc(doc.id, doc.text, [*doc.entities, extra], doc.relations, doc.aliases)
     listing = error_listing([(doc, pred)])
     assert "spurious ORG       0-5 'date'" in listing  # whitespace normalised for reading
     assert "1 errors" in listing
@@ -128,6 +137,33 @@ def test_relation_scoring_needs_matching_argument_labels(gold_docs):
     doc = gold_docs[0]
     rel = doc.relations[0]
     wrong = Relation(Entity(rel.head.start, rel.head.end, "MONEY"), rel.tail, rel.label)
-    pred = AnnotatedDoc(doc.id, doc.text, doc.entities, [wrong, *doc.relations[1:]])
+    pred = AnnotatedDoc(doc.id, doc.text, doc.entities, [wrong, *doc.relations[1:]], doc.aliases)
     report = build_report([(doc, pred)])
     assert report["relations"]["micro"].tp == len(doc.relations) - 1
+
+
+def test_alias_facts_and_distance_sections_count_exactly(gold_docs):
+    # doc 002 has the gold set's cross-sentence relation and a five-mention alias group
+    doc = next(d for d in gold_docs if any(len(g) == 5 for g in d.aliases))
+    index = sentence_index(doc.text)
+    cross = next(r for r in doc.relations if index[r.head.start] != index[r.tail.start])
+    group = next(g for g in doc.aliases if len(g) == 5)
+    pred = AnnotatedDoc(
+        doc.id,
+        doc.text,
+        doc.entities,
+        [r for r in doc.relations if r != cross],
+        [group[:4] if g == group else g for g in doc.aliases],
+    )
+    pairs = align(gold_docs, [pred if d.id == doc.id else d for d in gold_docs])
+    report = build_report(pairs)
+    # a group of 5 has 10 pairs; without one member, 6 remain: 4 missed, none spurious
+    aliases = report["aliases"]["pairwise"]
+    assert (aliases.fp, aliases.fn) == (0, 4)
+    by_distance = report["relations_by_distance"]
+    assert (by_distance["cross sentence"].fn, by_distance["same sentence"].fn) == (1, 0)
+    # without its SIGNED_AT the deal infers the main event, which is the same event: the
+    # fact is still right
+    facts = report["facts"]["micro"]
+    assert (facts.fp, facts.fn) == (0, 0)
+    assert facts.support == sum(len(build_facts(d)) for d in gold_docs)

@@ -275,7 +275,7 @@ def test_two_processes_give_the_same_records_in_order(tmp_path):
 
 
 def test_deals_built_in_the_pipeline_match_deals_built_from_the_record(tmp_path):
-    from pressdeals.document import Entity, Relation
+    from pressdeals.document import AnnotatedDoc, Entity, Relation
     from pressdeals.pipeline.deals import build_deals
 
     out = tmp_path / "o.jsonl"
@@ -286,4 +286,8 @@ def test_deals_built_in_the_pipeline_match_deals_built_from_the_record(tmp_path)
         rels = [Relation(ents[(r["head"]["start"], r["head"]["end"])],
                          ents[(r["tail"]["start"], r["tail"]["end"])], r["label"])
                 for r in record["relations"]]
-        assert record["deals"] == build_deals(record["text"], list(ents.values()), rels)
+        aliases = [
+            tuple(ents[(m["start"], m["end"])] for m in group) for group in record["aliases"]
+        ]
+        doc = AnnotatedDoc(record["id"], record["text"], list(ents.values()), rels, aliases)
+        assert record["deals"] == build_deals(doc)

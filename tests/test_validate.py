@@ -76,14 +76,55 @@ def test_each_kind_of_error_is_reported_with_its_line(tmp_path, old, new, line, 
     ), problems
 
 
-def test_cross_sentence_relation_is_a_warning(tmp_path):
-    # make Mumbai (second sentence) an EVENT and point SIGNED_AT at it
+def test_relation_to_the_next_body_sentence_is_fine(tmp_path):
+    # make Mumbai (the next sentence) an EVENT and point SIGNED_AT at it: schema v2 allows it
     ann = GOOD.replace("T5\tGPE 93 99\tMumbai", "T5\tEVENT 93 99\tMumbai").replace(
         "Arg1:T2 Arg2:T4", "Arg1:T2 Arg2:T5"
     )
-    problems = run(tmp_path, ann)
-    expected = "SIGNED_AT arguments T2 and T5 are not in the same sentence"
-    assert problems == [f"{tmp_path / 'doc.ann'}:8: warning: {expected}"]
+    assert run(tmp_path, ann) == []
+
+
+def _three_sentences(tmp_path, ann: str):
+    text = "Pune Expo closes\n\n12 deals were signed. Then lunch. The Pune Expo ended.\n"
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "doc.ann").write_text(ann, encoding="utf-8")
+    return [str(p) for p in validate_brat(tmp_path / "doc.txt")]
+
+
+def test_relation_beyond_the_next_sentence_is_an_error(tmp_path):
+    ann = "T1\tCOUNT 18 26\t12 deals\nT2\tEVENT 56 65\tPune Expo\nR1\tSIGNED_AT Arg1:T1 Arg2:T2\t\n"
+    assert _three_sentences(tmp_path, ann) == [
+        f"{tmp_path / 'doc.ann'}:3: SIGNED_AT arguments T1 and T2 are more than one sentence "
+        "apart (schema v2 links one sentence or two consecutive ones)"
+    ]
+
+
+def test_relation_between_title_and_body_is_an_error(tmp_path):
+    ann = "T1\tCOUNT 18 26\t12 deals\nT2\tEVENT 0 9\tPune Expo\nR1\tSIGNED_AT Arg1:T1 Arg2:T2\t\n"
+    assert _three_sentences(tmp_path, ann) == [
+        f"{tmp_path / 'doc.ann'}:3: SIGNED_AT links T1 and T2 across a title or heading line "
+        "and the body (schema v2 never does)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "equiv, message",
+    [
+        ("*\tEquiv T1 T4\n", None),
+        ("*\tEquiv T1 T9\n", "Equiv member T9 is not defined or invalid"),
+        ("*\tEquiv T1 T5\n", "Equiv member T5 is GPE: only EVENTs"),
+        ("*\tEquiv T1\n", "an Equiv group needs two or more mentions"),
+        ("*\tEquiv T1 T4\n*\tEquiv T3 T4\n", "Equiv member T3 is MONEY: only EVENTs"),
+        ("*\tEquiv T1 T4\n*\tEquiv T4 T1\n", "T4 is already in the Equiv group on line 9"),
+    ],
+)
+def test_equiv_groups_are_checked(tmp_path, equiv, message):
+    problems = run(tmp_path, GOOD + equiv)
+    line = 9 + equiv.count("\n") - 1
+    if message is None:
+        assert problems == []
+    else:
+        assert problems[0] == f"{tmp_path / 'doc.ann'}:{line}: {message}"
 
 
 def test_leading_determiner_is_a_warning(tmp_path):

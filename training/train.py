@@ -18,10 +18,7 @@ def train_command(name: str, output: Path, spacy_dir: Path, overrides: list[str]
     if not config.exists():
         known = ", ".join(sorted(p.stem for p in CONFIGS.glob("*.cfg")))
         raise FileNotFoundError(f"{config}: no such config (known: {known})")
-    if "${paths.md}" in config.read_text(encoding="utf-8"):
-        from pressdeals.pipeline.offline import md_path
-
-        overrides = ["--paths.md", str(md_path()), *overrides]
+    overrides = [*machine_overrides(config), *overrides]
     return [
         sys.executable,
         "-m",
@@ -36,6 +33,16 @@ def train_command(name: str, output: Path, spacy_dir: Path, overrides: list[str]
         str(spacy_dir / "dev.spacy"),
         *overrides,
     ]
+
+
+def machine_overrides(config: Path) -> list[str]:
+    """Overrides a config needs on this machine: the en_core_web_md directory for configs
+    that source from it (`${paths.md}`), which no config can name portably."""
+    if "${paths.md}" in Path(config).read_text(encoding="utf-8"):
+        from pressdeals.pipeline.offline import md_path
+
+        return ["--paths.md", str(md_path())]
+    return []
 
 
 def run_training(name: str, output: Path, overrides: list[str], generated: bool = True) -> Path:
