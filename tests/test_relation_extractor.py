@@ -2,6 +2,7 @@
 
 import random
 
+import pytest
 import spacy
 from spacy.training import Example
 
@@ -134,3 +135,27 @@ def test_candidates_per_head_are_capped_to_the_nearest_tails():
     pairs = _pairs(f"[40 deals]{{COUNT}} were worth {amounts}.\n")
     assert len(pairs) == MAX_TAILS
     assert ("40 deals", "$1 million", 0) in pairs
+
+
+def test_scorer_counts_wrong_and_missing_relations():
+    """The registered scorer gives exact figures (a scorer that always says 1.0 fails)."""
+    from spacy.util import registry
+
+    scorer = registry.scorers.get("pressdeals.relation_scorer.v1")()
+    nlp = blank_nlp()
+    refs = gold_docs(nlp)
+    preds = []
+    for ref in refs:
+        doc = nlp.make_doc(ref.text)
+        doc.ents = [doc.char_span(e.start_char, e.end_char, e.label_) for e in ref.ents]
+        doc._.relations = list(ref._.relations)
+        preds.append(doc)
+    # drop one gold relation and turn another's label into the wrong one
+    dropped = preds[0]._.relations.pop()
+    wrong = preds[1]._.relations[0]
+    flipped = "SIGNED_AT" if wrong["label"] == "VALUE" else "VALUE"
+    preds[1]._.relations[0] = {**wrong, "label": flipped}
+    scores = scorer([Example(p, r) for p, r in zip(preds, refs, strict=True)])
+    n_gold = sum(len(r._.relations) for r in refs)
+    assert dropped and scores["rel_micro_r"] == pytest.approx((n_gold - 2) / n_gold)
+    assert scores["rel_micro_p"] == pytest.approx((n_gold - 2) / (n_gold - 1))

@@ -1,0 +1,33 @@
+"""Shipping compares with the shipped model and refuses a worse one."""
+
+from pressdeals.training.ship import bump, comparison, headline, worse_on
+
+
+def report(ents: float, rels: float, facts: float) -> dict:
+    return {
+        "entities": {"micro": {"f1": ents}},
+        "relations": {"micro": {"f1": rels}},
+        "facts": {"micro": {"f1": facts}},
+    }
+
+
+def test_worse_on_dev_or_realdev_is_refused_and_noise_is_not():
+    old = {"dev": report(0.9, 0.9, 0.9), "realdev": report(0.8, 0.7, 0.5)}
+    old["gold"] = report(1, 1, 1)
+    better = {"dev": report(0.9, 0.9, 0.9), "realdev": report(0.9, 0.8, 0.7)}
+    better["gold"] = report(0, 0, 0)
+    worse_dev = {"dev": report(0.8, 0.9, 0.9), "realdev": report(0.9, 0.8, 0.7)}
+    noise = {"dev": report(0.899, 0.898, 0.9), "realdev": report(0.8, 0.7, 0.5)}
+    assert worse_on(old, better) == []  # gold is not a selection set
+    assert worse_on(old, worse_dev) == ["dev"]
+    assert worse_on(old, noise) == []
+    assert headline(old)["realdev"] == round((0.8 + 0.7 + 0.5) / 3, 4)
+
+
+def test_comparison_prints_old_and_new_side_by_side():
+    text = comparison({"dev": report(0.9, 0.8, 0.7)}, {"dev": report(0.95, 0.85, 0.75)})
+    assert "dev       facts           0.700    0.750" in text
+
+
+def test_version_bump():
+    assert bump("0.0.0") == "0.1.0" and bump("1.4.2") == "1.5.0"
