@@ -6,7 +6,9 @@ Two mentions name one event when
   Investment Forum (GAIF)`, `GAIF (Global Agritech Investment Forum)`;
 - one is an acronym of the other's initials (`CIIE`, `China International Import Expo`);
 - one's name is contained in the other's (`China International Import Expo` in `6th China
-  International Import Expo`);
+  International Import Expo`), or is a shortened form of it: its words in order, from the
+  first, as words, word beginnings or acronyms of the other's (`Vibrant Summit`, `West
+  China Fair` for `Western China International Investment and Trade Fair`, `CAS expo`);
 - they are the same name with or without an edition: an ordinal, a year, `the`, `annual`
   (`IDEX`, `IDEX 2023`, `XYZ2024`);
 unless their editions differ (`IDEX 2021` and `IDEX 2023`, `8th` and `9th` are different
@@ -100,6 +102,52 @@ def _contained(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return 0 < n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
+def _content_words(name: str) -> list[str]:
+    """The words of a name's base (no edition, no filler), in their written case, with
+    hyphenated words split (`China-Arab` -> `China`, `Arab`)."""
+    base = set(name_parts(name)[0])
+    words = []
+    for w in _words(name):
+        glued = _GLUED_YEAR.match(w)
+        w = glued.group(1) if glued and not _YEAR.match(w) else w
+        if w.lower() in base or (glued and w.lower() in base):
+            words += [p for p in w.split("-") if p]
+    return words
+
+
+def abbreviates(short: str, long: str) -> int | None:
+    """How many words of `long` a shortened form `short` skips, or None when it is no
+    shortened form: its words, in order and starting with the first, are words of `long` (or
+    their beginnings: `West` for `Western`, `Liao` for `Liaoning`) or acronyms of runs of them
+    (`CAS` for `China-Arab States`), with words of `long` skipped in between (`Vibrant
+    Summit`, `West Fair`, `6th CAS expo`)."""
+    s, ln = _content_words(short), _content_words(long)
+    if len(s) < 2 or len(s) >= len(ln):
+        return None
+
+    def match(i: int, j: int) -> int | None:
+        """Fewest skipped words to match s[i:] within ln[j:]."""
+        if i == len(s):
+            return 0
+        if j == len(ln):
+            return None
+        options = []
+        word, other = s[i].lower(), ln[j].lower()
+        if word == other or (len(word) >= 3 and other.startswith(word)):
+            options.append(match(i + 1, j + 1))
+        if _ACRONYM.match(s[i]) and sum(c.isupper() for c in s[i]) >= 2:
+            for k in range(2, len(ln) - j + 1):
+                if "".join(w[0] for w in ln[j : j + k]).upper() == s[i].upper():
+                    options.append(match(i + 1, j + k))
+        if i > 0:  # the first word anchors; later ones may skip words of `long`
+            skipped = match(i, j + 1)
+            options.append(None if skipped is None else skipped + 1)
+        found = [o for o in options if o is not None]
+        return min(found) if found else None
+
+    return match(0, 0)
+
+
 def same_event(a: str, b: str, text_between: str | None = None) -> bool:
     """Whether two event names name one event (without looking at editions)."""
     (base_a, _), (base_b, _) = name_parts(a), name_parts(b)
@@ -152,6 +200,16 @@ def group_events(text: str, events: Iterable[Entity]) -> list[tuple[Entity, ...]
         for j in range(i + 1, len(events)):
             between = text[events[i].end : events[j].start] if j == i + 1 else None
             if same_event(names[i], names[j], between):
+                union(i, j)
+    # a shortened form joins the longer name it abbreviates with the fewest skipped words
+    # (`Liao Fair` is the `Liaoning ... Trade Fair`, not the `Liaoning-China ... Fair` of
+    # eight more words)
+    for i in range(len(events)):
+        skips = {j: abbreviates(names[i], names[j]) for j in range(len(events)) if j != i}
+        found = {j: k for j, k in skips.items() if k is not None}
+        if found:
+            best = min(found.values())
+            for j in (j for j, k in found.items() if k == best):
                 union(i, j)
     groups = [tuple(events[k] for k in sorted(m)) for m in members.values() if len(m) > 1]
     return sorted(groups)

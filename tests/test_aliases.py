@@ -102,3 +102,33 @@ def test_component_leaves_names_inside_other_entities_alone():
         ("Delta Expo Organising Committee", "ORG"),
     ]
     assert isinstance(doc.ents[0], Span)
+
+
+@pytest.mark.parametrize(
+    "short,long",
+    [
+        ("Vibrant Summit", "Vibrant Gujarat Global Summit 2024"),
+        ("4th West China Fair", "4th Western China International Investment and Trade Fair"),
+        ("6th CAS expo", "6th China-Arab States Expo"),
+    ],
+)
+def test_shortened_forms_are_grouped(short, long):
+    text = f"The {long} ended. The {short} drew buyers."
+    assert groups(text, [long, short]) == [[long, short]]
+
+
+def test_shortened_form_joins_the_name_it_abbreviates_most_closely():
+    long_a = "Delta International Investment and Trade Fair"
+    long_b = "Delta-Asia Import Expo Exhibitors Economic and Trade Cooperation Fair"
+    text = f"The {long_a} and the {long_b} opened. The Delta Fair signed deals."
+    assert groups(text, [long_a, long_b, "Delta Fair"]) == [[long_a, "Delta Fair"]]
+
+
+def test_shortened_form_needs_its_first_word():
+    text = "The Vibrant Gujarat Global Summit ended. The Global Summit drew buyers."
+    # `Global Summit` is contained, so it is grouped; `Gujarat Vibrant` is no shortened form
+    assert groups(text, ["Vibrant Gujarat Global Summit", "Global Summit"]) != []
+    from pressdeals.pipeline.aliases import abbreviates
+
+    assert abbreviates("Gujarat Vibrant", "Vibrant Gujarat Global Summit") is None
+    assert abbreviates("Summit Vibrant", "Vibrant Gujarat Global Summit") is None
