@@ -75,12 +75,13 @@ def split_text(text: str, max_chars: int) -> list[int]:
 
 
 def _merge(parts: list[AnnotatedDoc], offsets: list[int], doc_id: str, text: str) -> AnnotatedDoc:
-    ents, rels = [], []
+    ents, rels, aliases = [], [], []
     for part, off in zip(parts, offsets, strict=True):
         moved = {e: Entity(e.start + off, e.end + off, e.label) for e in part.entities}
         ents += moved.values()
         rels += [Relation(moved[r.head], moved[r.tail], r.label, r.score) for r in part.relations]
-    return AnnotatedDoc(doc_id, text, ents, rels)
+        aliases += [tuple(moved[e] for e in group) for group in part.aliases]
+    return AnnotatedDoc(doc_id, text, ents, rels, aliases)
 
 
 def run_tag(nlp: Language, items: Iterable[Item], options: TagOptions) -> Summary:

@@ -129,7 +129,8 @@ class BratWriter(_ManifestWriter):
 
     def write(self, record: dict[str, Any], doc: AnnotatedDoc) -> None:
         folder = self.partial / Path(doc.id).parent
-        write_brat(AnnotatedDoc(Path(doc.id).name, doc.text, doc.entities, doc.relations), folder)
+        named = AnnotatedDoc(Path(doc.id).name, doc.text, doc.entities, doc.relations, doc.aliases)
+        write_brat(named, folder)
         self._note(record)
 
     def close(self, complete: bool) -> list[Path]:

@@ -367,11 +367,6 @@ def test_tag_html_page_shows_facts_aliases_and_diagrams(stub_model, tmp_path):
     assert "<svg" in html and "VALUE 0.90" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="writers.BratWriter drops AnnotatedDoc.aliases (no `*\\tEquiv` lines in tag's "
-    "brat output); brat.format_ann writes them. Remove this mark when the writer is fixed.",
-)
 def test_tag_brat_output_keeps_event_alias_groups(stub_model, tmp_path):
     (tmp_path / "r.txt").write_text(RELEASE, encoding="utf-8")
     out = tmp_path / "fix"
