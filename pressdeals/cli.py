@@ -51,13 +51,20 @@ def need_train_extra() -> None:
         )
 
 
+_MODELS: dict[str | None, object] = {}  # one load per process (tests invoke many commands)
+
+
 def load_model(model: str | None):
     from pressdeals.api import ModelError, load
 
-    try:
-        return load(model)
-    except ModelError as exc:
-        _fail(str(exc))
+    if model not in _MODELS:
+        try:
+            _MODELS[model] = load(model)
+        except ModelError as exc:
+            _fail(str(exc))
+        except Exception as exc:  # a broken pipeline folder raises all kinds of errors
+            _fail(f"cannot load model {model!r}: {type(exc).__name__}: {exc}")
+    return _MODELS[model]
 
 
 @app.command()
@@ -156,9 +163,13 @@ def tag(
             help="files, folders (recursive), globs, '-' for stdin; .txt .md .html .jsonl .parquet"
         ),
     ],
-    out: Annotated[Path, typer.Option(help="output file (folder for --format brat)")] = Path(
-        "tagged.jsonl"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="output file (a folder for --format brat); default: tagged.jsonl, tagged, "
+            "tagged.csv or tagged.parquet, following --format"
+        ),
+    ] = None,
     fmt: Annotated[
         OutputFormat,
         typer.Option(
@@ -190,25 +201,81 @@ def tag(
     html: Annotated[Path | None, typer.Option(help="also write a displaCy HTML page here")] = None,
 ) -> None:
     """Tag press-release collections: entities, relations and deal records, nothing lost."""
-    from pressdeals.inputs import InputOptions, iter_inputs
-    from pressdeals.tagger import TagOptions, run_tag
+    from itertools import chain
 
-    nlp = load_model(model)
-    options = TagOptions(
-        out=out,
-        fmt=fmt.value,
-        include_text=not no_text,
-        max_chars=max_chars,
-        oversize=oversize.value,
-        batch_size=batch_size,
-        n_process=n_process,
-        resume=resume,
-        html=html,
-        progress=True,
-    )
-    items = iter_inputs(inputs, InputOptions(text_field=text_field, id_field=id_field))
-    summary = run_tag(nlp, items, options)
+    from pressdeals.inputs import InputOptions, Inputs
+    from pressdeals.tagger import TagOptions, run_tag
+    from pressdeals.writers import DEFAULT_OUT, Output, OutputError, ResumeMismatch
+
+    # options first: a misuse is refused before the model loads or anything is written
+    for name, value in (("--max-chars", max_chars), ("--batch-size", batch_size)):
+        if value < 1:
+            _fail(f"{name} {value}: must be at least 1")
+    if n_process < 1:
+        _fail(f"--n-process {n_process}: must be at least 1 (the number of worker processes)")
+    out = out if out is not None else Path(DEFAULT_OUT[fmt.value])
+    try:
+        output = Output(out, fmt.value, html)
+        output.check(resume)
+        output.lock()
+    except OutputError as exc:
+        _fail(str(exc))
+    try:
+        # a UTF-8 character has at most 4 bytes: a bigger text file cannot fit --max-chars
+        max_bytes = 4 * max_chars + 4 if oversize == Oversize.refuse else None
+        listing = Inputs(
+            inputs,
+            InputOptions(
+                text_field=text_field,
+                id_field=id_field,
+                max_bytes=max_bytes,
+                exclude=frozenset(output.paths()),
+            ),
+        )
+        items = iter(listing)
+        first = next(items, None)
+        if first is None:
+            passed = listing.passed_over_line()
+            _fail(
+                f"no input files found in {', '.join(inputs)}"
+                + (f" (passed over: {passed})" if passed else "")
+                + "; supported: .txt .md .text .html .htm .jsonl .parquet",
+                1,
+            )
+        nlp = load_model(model)
+        options = TagOptions(
+            out=output.out,
+            fmt=fmt.value,
+            include_text=not no_text,
+            max_chars=max_chars,
+            oversize=oversize.value,
+            batch_size=batch_size,
+            n_process=n_process,
+            resume=resume,
+            html=output.html,
+            progress=True,
+        )
+        try:
+            summary = run_tag(nlp, chain([first], items), options, output)
+        except ResumeMismatch as exc:
+            _fail(str(exc))
+        except OutputError as exc:
+            _fail(f"{exc} (nothing is lost: rerun with --resume once fixed)")
+        except OSError as exc:
+            where = exc.filename or output.out
+            _fail(
+                f"{where}: {exc.strerror or exc}; what was tagged so far is kept in the "
+                ".partial output: fix this and rerun with --resume"
+            )
+        except KeyboardInterrupt:
+            _fail("interrupted; what was tagged so far is kept: rerun with --resume", 130)
+    finally:
+        output.unlock()
     typer.echo(summary.line(), err=True)
+    for line in summary.failure_lines():
+        typer.echo(line, err=True)
+    if listing.passed_over:
+        typer.echo(f"passed over in folders: {listing.passed_over_line()}", err=True)
     typer.echo("wrote " + ", ".join(str(p) for p in summary.outputs), err=True)
     if summary.errors and not keep_going:
         raise typer.Exit(1)
