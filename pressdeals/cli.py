@@ -96,12 +96,14 @@ def convert(
     target: Annotated[Path, typer.Argument(help="brat folder, .jsonl or .spacy file (by suffix)")],
 ) -> None:
     """Convert annotated documents between brat, JSONL and spaCy DocBin, losslessly."""
-    from pressdeals.formats import FormatError, FormatErrors, read_documents, write_documents
+    from pressdeals.formats import FormatErrors, read_documents, write_documents
 
     try:
         n = write_documents(read_documents(source), target)
-    except (FormatError, *FormatErrors) as exc:
+    except FormatErrors as exc:
         _fail(str(exc), 1)
+    except OSError as exc:
+        _fail(f"{exc.filename or target}: {exc.strerror or exc}", 1)
     typer.echo(f"wrote {n} document(s) to {target}")
 
 
@@ -127,20 +129,47 @@ def evaluate(
         report_as_dict,
     )
     from pressdeals.evaluation.evaluate import evaluate as run_evaluation
+    from pressdeals.formats import FormatErrors, read_documents
 
     if model and pred:
         _fail("give --model or --pred, not both")
+    for option, path in (("--report", report), ("--errors", errors)):
+        if path is not None and (path.is_dir() or not path.parent.is_dir()):
+            _fail(f"{option} {path}: give a file in an existing folder")
+    mapping = parse_label_map(label_map)
     try:
-        result, pairs = run_evaluation(
-            gold, model=model, pred_path=pred, label_map=parse_label_map(label_map)
-        )
-    except (EvaluationError, ModelError) as exc:
+        # documents sharing an id would be paired with the wrong ones: refuse them first
+        for path in (gold, pred):
+            if path is not None:
+                _unique_ids(path, read_documents(path))
+        result, pairs = run_evaluation(gold, model=model, pred_path=pred, label_map=mapping)
+    except (EvaluationError, ModelError, *FormatErrors) as exc:
         _fail(str(exc), 1)
+    except ValueError as exc:  # the pipeline failed on a gold text
+        _fail(f"{gold}: the pipeline failed on a gold document: {exc}", 1)
     typer.echo(format_report(result))
-    if report:
-        report.write_text(json.dumps(report_as_dict(result), indent=2) + "\n", encoding="utf-8")
-    if errors:
-        errors.write_text(error_listing(pairs), encoding="utf-8")
+    try:
+        if report:
+            report.write_text(
+                json.dumps(report_as_dict(result), indent=2) + "\n", encoding="utf-8"
+            )
+        if errors:
+            errors.write_text(error_listing(pairs), encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{exc.filename}: {exc.strerror}", 1)
+
+
+def _unique_ids(path: Path, docs: list) -> None:
+    from collections import Counter
+
+    from pressdeals.evaluation.evaluate import EvaluationError
+
+    repeated = [i for i, n in Counter(d.id for d in docs).items() if n > 1]
+    if repeated:
+        raise EvaluationError(
+            f"{path}: document id(s) used more than once: {', '.join(map(repr, repeated[:5]))}; "
+            "give each document its own id"
+        )
 
 
 class OutputFormat(str, Enum):
@@ -260,7 +289,7 @@ def tag(
         except ResumeMismatch as exc:
             _fail(str(exc))
         except OutputError as exc:
-            _fail(f"{exc} (nothing is lost: rerun with --resume once fixed)")
+            _fail(str(exc))
         except OSError as exc:
             where = exc.filename or output.out
             _fail(

@@ -37,6 +37,8 @@ SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
 OUTPUT_MARKER = ".pressdeals-output.json"
 # parquet outputs carry this key in their schema metadata
 PARQUET_MARKER = b"pressdeals"
+# how a `--html` page starts (pressdeals.display.HtmlPage)
+PAGE_START = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>pressdeals</title>"
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -181,10 +183,10 @@ class Inputs:
                 elif opened is not None:
                     stack.append(opened)
                 continue
-            if kind == "file" and path.suffix.lower() not in SUPPORTED:
-                self.passed_over["with other suffixes"] += 1
-            elif self._is_own_output(path) or (kind == "file" and _is_output_file(path)):
+            if self._is_own_output(path) or (kind == "file" and _is_output_file(path)):
                 self.passed_over["pressdeals output file(s)"] += 1
+            elif kind == "file" and path.suffix.lower() not in SUPPORTED:
+                self.passed_over["with other suffixes"] += 1
             elif kind != "file":
                 yield InputError(_doc_id(root, path), printable(str(path)), kind)
             else:
@@ -300,6 +302,12 @@ def _is_output_file(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         return is_output_jsonl(path)
+    if suffix in HTML_SUFFIXES:
+        try:
+            with open(path, "rb") as fh:
+                return fh.read(len(PAGE_START)) == PAGE_START
+        except OSError:
+            return False
     if suffix == ".parquet":
         try:
             import pyarrow.parquet as pq

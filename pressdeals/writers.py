@@ -9,7 +9,7 @@ the run finishes, so a partial output never looks complete; `--resume` reads wha
   `--format`; an `OUT.lock` keeps a second run off the same output.
 - Nothing is deleted that pressdeals did not write: replacing a brat folder removes only the
   files its marker lists, and any other file in it is kept.
-- brat file names are derived from ids safely (`safe_stem`): one flat folder, no separators,
+- brat file names are derived from ids safely (`brat.safe_stem`): one flat folder, no separators,
   unique even on case-insensitive disks; the manifest maps every id to its file.
 - CSV cells that a spreadsheet would run as a formula are neutralised (`csv_cell`);
   numbers a reader cannot hold exactly become null with a reason (`clean_numbers`).
@@ -23,17 +23,22 @@ import html
 import json
 import math
 import os
-import re
 import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from pressdeals.brat import write_brat
+from pressdeals.brat import UniqueNames, write_brat
 from pressdeals.display import HtmlPage
 from pressdeals.document import AnnotatedDoc
-from pressdeals.inputs import OUTPUT_MARKER, PARQUET_MARKER, is_output_jsonl, is_output_record
+from pressdeals.inputs import (
+    OUTPUT_MARKER,
+    PAGE_START,
+    PARQUET_MARKER,
+    is_output_jsonl,
+    is_output_record,
+)
 
 try:  # POSIX; elsewhere the lock file is created exclusively
     import fcntl
@@ -59,7 +64,7 @@ DEFAULT_OUT = {
 }
 _SUFFIX_FORMAT = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 _OTHER_KNOWN = {".html", ".htm", ".txt", ".md", ".ann", ".spacy", ".json"}
-PAGE_HEADER = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>pressdeals</title>"
+PAGE_HEADER = PAGE_START.decode()
 PAGE_FOOTER = "</body></html>\n"
 LOCK_TEXT = "pressdeals lock"
 
@@ -128,8 +133,8 @@ def clean_numbers(value: Any) -> Any:
             if _out_of_range(item):
                 value[key] = None
                 reason_key = "count_reason" if key in ("count", "count_max") else "reason"
-                shown = repr(item) if isinstance(item, float) else f"{item:.6g}"
-                note = f"{key} {shown} is out of range (beyond 2^53): not stored"
+                # the value itself is not shown: past 2^53 its digits are already wrong
+                note = f"{key} out of range (not finite, or beyond 2^53): not stored"
                 old = value.get(reason_key)
                 value[reason_key] = f"{old}; {note}" if old else note
             else:
@@ -161,44 +166,6 @@ def csv_cell(value: Any) -> Any:
     ):
         return "'" + value
     return value
-
-
-# --- brat file names -------------------------------------------------------------------------
-
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$")  # Windows device names
-MAX_NAME_BYTES = 120  # + "-NNN" and ".ann" stays far below the usual 255-byte limit
-
-
-def safe_stem(doc_id: str) -> str:
-    """A file name stem for `doc_id`: path separators, control and reserved characters become
-    `_`, leading dots and spaces go (no hidden files, no `..`), at most 120 UTF-8 bytes."""
-    name = _UNSAFE.sub("_", doc_id).strip(" .")
-    if _RESERVED.match(name):
-        name = "_" + name
-    encoded = name.encode("utf-8", "replace")
-    if len(encoded) > MAX_NAME_BYTES:
-        name = encoded[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(" .")
-    return name or "_"
-
-
-class _Names:
-    """Unique file stems, compared case-insensitively (macOS and Windows disks)."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def add(self, stem: str) -> None:
-        self.used.add(stem.casefold())
-
-    def take(self, doc_id: str) -> str:
-        base = safe_stem(doc_id)
-        stem, n = base, 1
-        while stem.casefold() in self.used:
-            n += 1
-            stem = f"{base}-{n}"
-        self.add(stem)
-        return stem
 
 
 # --- the output paths ------------------------------------------------------------------------
@@ -481,8 +448,10 @@ def _identity(model: Any) -> tuple:
 
 
 def _shown(model: Any) -> str:
-    name, version, schema = _identity(model) + (None,) * 2
-    return f"{name} {version} (schema {schema})" if isinstance(model, dict) else repr(model)
+    if not isinstance(model, dict):
+        return repr(model)
+    name, version, schema = _identity(model)
+    return f"{name} {version} (schema {schema})"
 
 
 class JsonlLog:
@@ -577,7 +546,7 @@ class BratWriter(_ManifestWriter):
     def __init__(self, output: Output, resume: bool, model: dict[str, Any]) -> None:
         super().__init__(output, resume, model)
         self.partial = partial_path(self.out)
-        self.names = _Names()
+        self.names = UniqueNames()
         if resume:
             if not self.partial.exists() and self.out.exists():
                 self._copy_ours(self.out, self.partial)
