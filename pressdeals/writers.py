@@ -268,7 +268,9 @@ class Output:
             self._check_folder(partial_path(out), "--out")
         elif self.fmt == "jsonl":
             self._check_file(out, "--out", is_output_jsonl, "a pressdeals JSONL output")
-            self._check_file(partial_path(out), "--out", is_output_jsonl, "pressdeals output")
+            # --resume reads the partial line by line and names any line it cannot use
+            partial_ours = (lambda p: True) if resume else is_output_jsonl
+            self._check_file(partial_path(out), "--out", partial_ours, "pressdeals output")
         else:
             ours = self._manifest_is_ours()
             self._check_file(
