@@ -306,6 +306,8 @@ def tag(
     if listing.passed_over:
         typer.echo(f"passed over in folders: {listing.passed_over_line()}", err=True)
     typer.echo("wrote " + ", ".join(str(p) for p in summary.outputs), err=True)
+    for kept in summary.kept:
+        typer.echo(f"kept {kept}: files pressdeals did not write, named like new ones", err=True)
     if summary.errors and not keep_going:
         raise typer.Exit(1)
 

@@ -35,7 +35,11 @@ from pressdeals.writers import (
     clean_numbers,
 )
 
+_WORD = re.compile(r"\S+")
 SHOWN_FAILURES = 5  # failed inputs named in the summary (all are in the output)
+# documents longer than this are tagged in parts cut at paragraph (else line, sentence,
+# space) boundaries and merged back; deal records are built on the whole document
+PART_CHARS = 20_000
 
 
 @dataclass
@@ -50,6 +54,7 @@ class TagOptions:
     resume: bool = False
     html: Path | None = None
     progress: bool = False
+    part_chars: int = PART_CHARS
 
 
 @dataclass
@@ -64,6 +69,8 @@ class Summary:
     outputs: list[Path] = field(default_factory=list)
     # (id, source, error) of the first failed inputs
     failures: list[tuple[str, str, str]] = field(default_factory=list)
+    # previous output folders kept because they hold files pressdeals did not write
+    kept: list[Path] = field(default_factory=list)
 
     def line(self) -> str:
         wps = self.words / self.seconds if self.seconds else 0.0
@@ -102,12 +109,13 @@ def split_text(text: str, max_chars: int) -> list[int]:
 
 
 def _merge(parts: list[AnnotatedDoc], offsets: list[int], doc_id: str, text: str) -> AnnotatedDoc:
-    ents, rels = [], []
+    ents, rels, aliases = [], [], []
     for part, off in zip(parts, offsets, strict=True):
         moved = {e: Entity(e.start + off, e.end + off, e.label) for e in part.entities}
         ents += moved.values()
         rels += [Relation(moved[r.head], moved[r.tail], r.label, r.score) for r in part.relations]
-    return AnnotatedDoc(doc_id, text, ents, rels)
+        aliases += [tuple(moved[e] for e in group) for group in part.aliases]
+    return AnnotatedDoc(doc_id, text, ents, rels, aliases)
 
 
 def text_hash(text: str) -> str:
@@ -223,16 +231,17 @@ def run_tag(
             if isinstance(item, InputError):
                 write_error(item, item.error)
                 continue
-            offsets = [0]
-            if len(item.text) > options.max_chars:
-                if options.oversize != "split":
-                    write_error(
-                        item,
-                        f"document has {len(item.text):,} characters, over "
-                        f"--max-chars {options.max_chars:,} (use --oversize split)",
-                    )
-                    continue
-                offsets = split_text(item.text, options.max_chars)
+            if len(item.text) > options.max_chars and options.oversize != "split":
+                write_error(
+                    item,
+                    f"document has {len(item.text):,} characters, over "
+                    f"--max-chars {options.max_chars:,} (use --oversize split)",
+                )
+                continue
+            # a long document goes through in parts: the pipeline's memory grows with the
+            # length of what it holds at once, so parts keep it flat whatever the size
+            part = min(options.max_chars, options.part_chars)
+            offsets = split_text(item.text, part) if len(item.text) > part else [0]
             key = str(seq)
             seq += 1
             pending[key] = (item, offsets)
@@ -248,6 +257,7 @@ def run_tag(
             )
         else:  # split document: deals are rebuilt on the merged whole
             doc = _merge(parts, offsets, item.id, item.text)
+        parts.clear()  # the parts are in `doc` now: free them before the record is built
         record = tagged_record(doc, item.source, model, include_text=options.include_text)
         if item.input_id is not None:
             record["input_id"] = item.input_id
@@ -259,11 +269,11 @@ def run_tag(
             record["extracted_from"] = item.extracted_from
             record.setdefault("text", item.text)  # offsets index the extracted text
         record["input_sha256"] = text_hash(item.text)
-        clean_numbers(record)
+        clean_numbers(record["deals"])  # the only numbers that come from the text
         if page:  # the page first: a section without a record is dropped on resume
             page.add({**record, "text": item.text})
         writer.write(record, doc)
-        n_words = len(item.text.split())
+        n_words = sum(1 for _ in _WORD.finditer(item.text))  # no list of every word
         summary.documents += 1
         summary.words += n_words
         summary.entities += len(record["entities"])
@@ -300,6 +310,7 @@ def run_tag(
         progress.close()
         try:
             summary.outputs = writer.close(complete)
+            summary.kept = list(getattr(writer, "kept", []))
             if page:
                 summary.outputs += page.close(complete)
         except Exception:
@@ -335,4 +346,6 @@ class _Progress:
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
-    return {k: v for k, v in summary.__dict__.items() if k not in ("outputs", "failures")}
+    return {
+        k: v for k, v in summary.__dict__.items() if k not in ("outputs", "failures", "kept")
+    }

@@ -401,45 +401,52 @@ class Output:
 
 
 def _read_log(path: Path, model: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The records of a JSONL log by id (error records dropped from the file, so that their
-    inputs are tried again); a torn last line is cut off. Refuses lines that are not
-    pressdeals records and records another model or schema wrote."""
+    """The ids of a JSONL log with their `input_sha256` and `file` (error records are dropped
+    from the file, so that their inputs are tried again); a torn last line is cut off.
+    Refuses lines that are not pressdeals records and records another model or schema
+    wrote."""
     if not path.exists():
         return {}
-    with open(path, "rb") as fh:
-        data = fh.read()
-    end = data.rfind(b"\n") + 1  # after a kill mid-line the last line is torn
-    kept: list[bytes] = []
     done: dict[str, dict[str, Any]] = {}
-    for number, line in enumerate(data[:end].splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            raise OutputError(
-                f"{path}:{number}: not JSON ({exc}); --resume needs an intact output: remove "
-                "the line, or rerun without --resume to start afresh"
-            ) from exc
-        if not is_output_record(record):
-            raise OutputError(
-                f"{path}:{number}: not a pressdeals record (no id or source); remove the "
-                "line, or rerun without --resume to start afresh"
-            )
-        theirs = record.get("model")
-        if theirs is not None and _identity(theirs) != _identity(model):
-            raise ResumeMismatch(
-                f"{path}: written by model {_shown(theirs)}, this run uses {_shown(model)}; "
-                "--resume only continues the same model: rerun without --resume (starts "
-                "afresh) or with the model that wrote it"
-            )
-        if "error" in record:
-            continue
-        done[record["id"]] = record
-        kept.append(line)
-    if len(kept) != sum(1 for ln in data.splitlines() if ln.strip()):
-        with open(path, "wb") as fh:
-            fh.write(b"".join(ln + b"\n" for ln in kept))
+    drop: set[int] = set()  # error records, and a last line torn by a kill
+    with open(path, "rb") as fh:  # line by line: the output may be far larger than memory
+        for number, line in enumerate(fh, start=1):
+            if not line.endswith(b"\n"):
+                drop.add(number)
+                break
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                raise OutputError(
+                    f"{path}:{number}: not JSON ({exc}); --resume needs an intact output: "
+                    "remove the line, or rerun without --resume to start afresh"
+                ) from exc
+            if not is_output_record(record):
+                raise OutputError(
+                    f"{path}:{number}: not a pressdeals record (no id or source); remove the "
+                    "line, or rerun without --resume to start afresh"
+                )
+            theirs = record.get("model")
+            if theirs is not None and _identity(theirs) != _identity(model):
+                raise ResumeMismatch(
+                    f"{path}: written by model {_shown(theirs)}, this run uses "
+                    f"{_shown(model)}; --resume only continues the same model: rerun without "
+                    "--resume (starts afresh) or with the model that wrote it"
+                )
+            if "error" in record:
+                drop.add(number)
+                continue
+            # what resuming needs, not the record
+            done[record["id"]] = {k: record[k] for k in ("input_sha256", "file") if k in record}
+    if drop:
+        tmp = path.with_name(path.name + ".tmp")
+        with open(path, "rb") as src, open(tmp, "wb") as dst:
+            for number, line in enumerate(src, start=1):
+                if number not in drop and line.endswith(b"\n"):
+                    dst.write(line)
+        os.replace(tmp, path)
     return done
 
 
@@ -549,6 +556,7 @@ class BratWriter(_ManifestWriter):
         super().__init__(output, resume, model)
         self.partial = partial_path(self.out)
         self.names = UniqueNames()
+        self.kept: list[Path] = []  # an old folder kept for files pressdeals did not write
         if resume:
             if not self.partial.exists() and self.out.exists():
                 self._copy_ours(self.out, self.partial)
@@ -582,9 +590,9 @@ class BratWriter(_ManifestWriter):
             self.manifest.close(False)
             return [self.partial, self.manifest.partial]
         self._write_marker(self.partial)
-        kept = _replace_folder(self.partial, self.out)
+        self.kept = _replace_folder(self.partial, self.out)
         self.manifest.close(True)
-        return [self.out, self.manifest.path, *kept]
+        return [self.out, self.manifest.path]
 
 
 def _replace_folder(new: Path, out: Path) -> list[Path]:
@@ -594,7 +602,9 @@ def _replace_folder(new: Path, out: Path) -> list[Path]:
     if not out.exists():
         os.replace(new, out)
         return []
-    old = out.with_name(f"{out.name}.previous-{os.getpid()}")
+    n = 1
+    while (old := out.with_name(f"{out.name}.previous-{n}")).exists():
+        n += 1
     os.replace(out, old)
     os.replace(new, out)
     listed = set((_marker(old) or {}).get("files", [])) | {OUTPUT_MARKER}
@@ -680,19 +690,24 @@ class CsvWriter(_ManifestWriter):
 
 def _drop_rows_of_unfinished(path: Path, done: set[str]) -> None:
     """Rows written for a document whose manifest line never made it are written again."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header != DEAL_COLUMNS:
-            raise OutputError(
-                f"{path}: its columns are not this version's; --resume cannot append to it: "
-                "rerun without --resume"
-            )
-        rows = [r for r in reader if r and _csv_id(r[0]) in done]
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(DEAL_COLUMNS)
-        writer.writerows(rows)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with (
+            open(path, encoding="utf-8", newline="") as src,
+            open(tmp, "w", encoding="utf-8", newline="") as dst,
+        ):
+            reader = csv.reader(src)
+            if next(reader, None) != DEAL_COLUMNS:
+                raise OutputError(
+                    f"{path}: its columns are not this version's; --resume cannot append to "
+                    "it: rerun without --resume"
+                )
+            writer = csv.writer(dst)
+            writer.writerow(DEAL_COLUMNS)
+            writer.writerows(r for r in reader if r and _csv_id(r[0]) in done)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _csv_id(cell: str) -> str:
@@ -740,15 +755,16 @@ class ParquetWriter(_ManifestWriter):
 
 
 def _filter_jsonl(path: Path, keep: set[str]) -> None:
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    kept = []
-    for ln in lines:
-        try:
-            if json.loads(ln)["id"] in keep:
-                kept.append(ln)
-        except (ValueError, KeyError, TypeError):  # a torn staged row: written again
-            continue
-    path.write_text("".join(ln + "\n" for ln in kept), encoding="utf-8")
+    """Keep the staged rows of finished documents (streamed: the file may be large)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as dst:
+        for line in src:
+            try:
+                if line.endswith("\n") and json.loads(line)["id"] in keep:
+                    dst.write(line)
+            except (ValueError, KeyError, TypeError):  # a torn staged row: written again
+                continue
+    os.replace(tmp, path)
 
 
 def _parquet_schema(model: dict[str, Any]):

@@ -128,6 +128,14 @@ def test_replacing_a_brat_output_keeps_files_someone_added(tmp_path):
     assert cli("tag", src, "--format", "brat", "--out", out).exit_code == 0
     assert (out / "annotation.conf").read_text(encoding="utf-8") == "[entities]\n"
     assert (out / "in.txt").exists() and not list(tmp_path.glob("brat.previous*"))
+    # a file someone added under a name the next run writes too: the old folder is kept
+    (out / "other.txt").write_text("my notes", encoding="utf-8")
+    (tmp_path / "other.txt").write_text(RELEASE, encoding="utf-8")
+    result = cli("tag", src, tmp_path / "other.txt", "--format", "brat", "--out", out)
+    assert result.exit_code == 0 and "kept" in result.output
+    (kept,) = tmp_path.glob("brat.previous-*")
+    assert (kept / "other.txt").read_text(encoding="utf-8") == "my notes"
+    assert (out / "other.txt").read_text(encoding="utf-8") == RELEASE
 
 
 # --- 3. CSV formula injection ------------------------------------------------------------
@@ -178,6 +186,32 @@ def test_split_text_always_advances():
     assert split_text("abc def", 1) == list(range(7))
     with pytest.raises(ValueError):
         split_text("abc", 0)
+
+
+def test_batches_stop_at_a_character_budget():
+    from pressdeals.pipeline.annotate import BATCH_CHARS, _batches
+
+    short = ["x" * 100] * 10
+    assert [len(b) for b in _batches(short, 4)] == [4, 4, 2]  # plain batch_size batches
+    long = ["x" * (BATCH_CHARS // 3)] * 7
+    assert [len(b) for b in _batches(long, 64)] == [3, 3, 1]
+    assert [len(b) for b in _batches(["x" * (2 * BATCH_CHARS)] * 2, 64)] == [1, 1]
+
+
+def test_a_long_document_is_tagged_in_parts_like_the_whole(tmp_path):
+    from pressdeals.cli import load_model
+    from pressdeals.tagger import PART_CHARS
+
+    text = "\n".join([RELEASE] * (PART_CHARS // len(RELEASE) + 20))
+    assert len(text) > PART_CHARS
+    src = write_jsonl(tmp_path / "long.jsonl", [{"id": "long", "text": text}])
+    nlp = load_model(None)
+    whole, parts = tmp_path / "whole.jsonl", tmp_path / "parts.jsonl"
+    run_tag(nlp, Inputs([str(src)]), TagOptions(out=whole, part_chars=10**9))
+    run_tag(nlp, Inputs([str(src)]), TagOptions(out=parts))
+    (a,), (b,) = records(whole), records(parts)
+    assert a["entities"] == b["entities"] and len(a["deals"]) == len(b["deals"]) > 0
+    assert a["relations"] == b["relations"]
 
 
 # --- 5. one bad document never aborts the run ----------------------------------------------
@@ -369,6 +403,46 @@ def test_resume_retries_error_records(tmp_path):
     assert cli("tag", src, "--out", out, "--resume").exit_code == 0
     (record,) = records(out)
     assert record["id"] == "a" and "error" not in record
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "brat"])
+def test_an_interrupted_run_resumes_without_loss_or_duplicates(tmp_path, monkeypatch, fmt):
+    from pressdeals.writers import _ManifestWriter
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(5):
+        (src / f"d{i}.txt").write_text(RELEASE.replace("42", str(40 + i)), encoding="utf-8")
+    out = tmp_path / {"csv": "o.csv", "parquet": "o.parquet", "brat": "o"}[fmt]
+    note, calls = _ManifestWriter._note, []
+
+    def killed_on_the_fourth(self, record, **extra):
+        # the fourth document's rows or files are written, its manifest line is not
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        calls.append(record["id"])
+        note(self, record, **extra)
+
+    monkeypatch.setattr(_ManifestWriter, "_note", killed_on_the_fourth)
+    result = cli("tag", src, "--format", fmt, "--out", out)
+    assert result.exit_code == 130 and "--resume" in error_line(result)
+    monkeypatch.undo()
+    assert not out.exists() and (tmp_path / f"{out.name}.documents.jsonl.partial").exists()
+    result = cli("tag", src, "--format", fmt, "--out", out, "--resume")
+    assert result.exit_code == 0 and "3 already done" in result.output, result.output
+    manifest = records(tmp_path / f"{out.name}.documents.jsonl")
+    assert sorted(m["id"] for m in manifest) == [f"d{i}" for i in range(5)]
+    if fmt == "csv":
+        with open(out, encoding="utf-8", newline="") as fh:
+            ids = [r["id"] for r in csv.DictReader(fh)]
+    elif fmt == "parquet":
+        ids = pq.read_table(out).column("id").to_pylist()
+    else:
+        ids = sorted(p.stem for p in out.glob("*.txt"))
+        assert ids == [f"d{i}" for i in range(5)]
+    assert sorted(set(ids)) == [f"d{i}" for i in range(5)]
+    per_doc = {i: ids.count(i) for i in set(ids)}
+    assert len(set(per_doc.values())) == 1  # every document's rows once, none twice
 
 
 # --- 9. encodings -----------------------------------------------------------------------
