@@ -26,6 +26,18 @@ from pressdeals.document import AnnotatedDoc, Entity, Relation
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+# line breaks to Python's str.splitlines and to JavaScript, though JSON allows them raw
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def json_line(obj: Any, *, ensure_ascii: bool = False) -> str:
+    """`obj` as one JSONL line (no newline): strict JSON (no NaN or Infinity), with the
+    characters that other readers take for line breaks escaped, so a line is always a line."""
+    line = json.dumps(obj, ensure_ascii=ensure_ascii, allow_nan=False)
+    return _LINE_BREAK.sub(lambda m: _LINE_BREAKS[m[0]], line)
+
+
 class JsonlError(ValueError):
     """A malformed record, with `path:line: message` in its text."""
 
@@ -193,7 +205,7 @@ def write_jsonl(docs: Iterable[AnnotatedDoc], path: Path) -> int:
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             for doc in docs:
-                fh.write(json.dumps(doc_to_record(doc), ensure_ascii=False) + "\n")
+                fh.write(json_line(doc_to_record(doc)) + "\n")
                 n += 1
         os.replace(tmp, path)
     finally:

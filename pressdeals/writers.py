@@ -39,6 +39,7 @@ from pressdeals.inputs import (
     is_output_jsonl,
     is_output_record,
 )
+from pressdeals.jsonl import json_line
 
 try:  # POSIX; elsewhere the lock file is created exclusively
     import fcntl
@@ -144,11 +145,11 @@ def clean_numbers(value: Any) -> Any:
 
 def dumps(record: dict[str, Any]) -> str:
     """One JSON line: strict JSON (no NaN/Infinity), UTF-8 text kept readable."""
-    line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    line = json_line(record)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate slipped through: escape, never crash
-        line = json.dumps(record, ensure_ascii=True, allow_nan=False)
+        line = json_line(record, ensure_ascii=True)
     return line
 
 

@@ -502,6 +502,16 @@ def test_out_of_range_numbers_become_null_with_a_reason(tmp_path):
     assert row["count"] is None and row["amount"] is None
 
 
+def test_jsonl_lines_stay_lines_for_every_reader(tmp_path):
+    # U+0085, U+2028 and U+2029 are valid raw in JSON strings, but str.splitlines (and
+    # JavaScript) break lines there: they are written escaped
+    text = RELEASE + "a\x85b\u2028c\u2029d\n"
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "x\x85y", "text": text}])
+    assert cli("tag", src, "--out", tmp_path / "o.jsonl").exit_code == 0
+    (record,) = records(tmp_path / "o.jsonl")  # records() splits with str.splitlines
+    assert record["text"] == text and record["id"] == "x\x85y"
+
+
 def test_clean_numbers_keeps_what_fits():
     from pressdeals.writers import clean_numbers
 
