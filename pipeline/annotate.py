@@ -7,6 +7,7 @@ back to the original text afterwards.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -24,11 +25,16 @@ from pressdeals.spacy_docs import from_spacy
 register_extensions()
 ENTITY_SETTERS = ("ner", "entity_ruler", "span_ruler")
 ZONE_DOCS = 1000  # documents per spaCy memory zone in single-process runs
+BATCH_CHARS = 100_000  # characters per nlp.pipe batch in single-process runs (see _batches)
 
 
 class _Mapping:
     def __init__(self, text: str) -> None:
-        self.flat, self.origin = collapse_wraps(text)
+        flat, origin = collapse_wraps(text)
+        self.flat = flat
+        # 8 bytes a character instead of a list of int objects (36): up to ZONE_DOCS texts
+        # wait here for the pipeline, so this is most of a long document's memory
+        self.origin = array("q", origin)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         return self.origin[start], self.origin[end - 1] + 1
@@ -105,9 +111,27 @@ def annotate(
     texts = flat_texts()
     while block := list(islice(texts, ZONE_DOCS)):
         with nlp.memory_zone():
-            for doc in nlp.pipe(block, batch_size=batch_size):
-                doc_id, text, mapping = waiting.popleft()
-                yield _read_doc(doc, doc_id, text, mapping, label_map)
+            for batch in _batches(block, batch_size):
+                for doc in nlp.pipe(batch, batch_size=batch_size):
+                    doc_id, text, mapping = waiting.popleft()
+                    yield _read_doc(doc, doc_id, text, mapping, label_map)
+
+
+def _batches(texts: list[str], batch_size: int) -> Iterator[list[str]]:
+    """`texts` in batches of `batch_size`, cut earlier where a batch would pass `BATCH_CHARS`:
+    a batch's working memory grows with its characters (the NER's about 3 KB each), so a run
+    of long documents (or the parts of a split one) keeps memory flat. Batches of ordinary
+    releases are the plain `batch_size` ones."""
+    batch: list[str] = []
+    chars = 0
+    for text in texts:
+        if batch and (len(batch) >= batch_size or chars + len(text) > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(text)
+        chars += len(text)
+    if batch:
+        yield batch
 
 
 def annotate_with_gold_entities(

@@ -10,11 +10,17 @@ heading line is one sentence, and a soft wrap never ends one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _LINE = re.compile(r"[^\r\n]*")
 _TERMINAL = re.compile(r"""[.!?]["'”’)\]]*$""")
 _BODY_END = re.compile(r"""[.!?;,:]["'”’)\]]*$""")
-_BULLET = re.compile(r"^\s*(?:[-*•▪●–]|\d{1,2}[.)])\s")
+# matched at the first non-blank character of a line (no `^`: it would not match at a `pos`)
+_BULLET = re.compile(r"\s*(?:[-*•▪●–]|\d{1,2}[.)])\s")
+_INDENT = re.compile(r"[ \t]*")
+_FIRST_WORD = re.compile(r"\s*(\S*)")  # what `str.split(maxsplit=1)[0]` would give
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+_WORD_BEFORE = re.compile(r"(?<![0-9A-Za-z])([A-Za-z][A-Za-z.]*)$")
 _ABBREVIATIONS = {
     "jan",
     "feb",
@@ -98,24 +104,30 @@ def soft_wraps(text: str) -> list[tuple[int, int]]:
     the line does not end a sentence, the next line's first word would not have fitted on it
     (a wrapping program would have put it there otherwise) and the break has no more
     newlines than the text's wraps usually have (paragraph breaks have more).
+
+    Linear in the length of the text: each break looks only at its two lines (no copy of
+    the rest of the text per break, which made 20k short lines take minutes).
     """
     width = wrap_width(text)
     content = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
+    # (end of the line's text, start of the next line, the line, first non-blank of the next)
     breaks = []
     for (s1, e1), (s2, _) in zip(content, content[1:], strict=False):
         prev = text[s1:e1].rstrip()
-        breaks.append((s1 + len(prev), s2, prev, text[s2:].lstrip(" \t")))
+        breaks.append((s1 + len(prev), s2, prev, _INDENT.match(text, s2).end()))
     newlines = [
         text.count("\n", a, b) for a, b, prev, _ in breaks if width and len(prev) >= width * 0.6
     ]
-    usual = max(set(newlines), key=newlines.count) if newlines else 1
+    # the most frequent count; ties go to the first in set order, as `max(set(...))` picks
+    counts = Counter(newlines)
+    usual = max(set(newlines), key=counts.__getitem__) if newlines else 1
     wraps = []
     for gap_start, s2, prev, nxt in breaks:
-        if _BULLET.match(nxt):
+        if _BULLET.match(text, nxt):
             continue
         # a lowercase start continues the sentence even after "U.S." or "approx."
-        lower_next = nxt[:1].islower()
-        first_word = len(nxt.split(maxsplit=1)[0]) if nxt.strip() else 0
+        lower_next = text[nxt : nxt + 1].islower()
+        first_word = len(_FIRST_WORD.match(text, nxt)[1])
         wrapped_line = (
             width is not None
             and width * 0.6 <= len(prev) <= width * 1.1
@@ -124,7 +136,7 @@ def soft_wraps(text: str) -> list[tuple[int, int]]:
             and text.count("\n", gap_start, s2) <= usual
         )
         if lower_next or wrapped_line:
-            wraps.append((gap_start, s2 + (len(text[s2:]) - len(nxt))))
+            wraps.append((gap_start, nxt))
     return wraps
 
 
@@ -159,7 +171,13 @@ def collapse_wraps(text: str) -> tuple[str, list[int]]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"(?<![0-9A-Za-z])([A-Za-z][A-Za-z.]*)$", text[:dot])
+    # only the run of letters and dots before `dot` can be the word: looking at that run
+    # alone (not at `text[:dot]`, a copy of everything before) keeps sentence splitting linear
+    end = dot - 1 if dot > 0 and text[dot - 1] == "\n" else dot  # `$` matches before a final \n
+    start = end
+    while start > 0 and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    word = _WORD_BEFORE.search(text[max(0, start - 1) : end])
     if not word:  # includes "£418.1m." where the letter is a scale after a number
         return False
     w = word.group(1).lower()

@@ -7,7 +7,9 @@ indices into the `.txt` file read as UTF-8 with newlines untranslated; end is ex
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,14 +89,80 @@ def _is_discontinuous(line: str) -> bool:
     return line.startswith("T") and len(fields) > 1 and ";" in fields[1]
 
 
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file; BratError (naming it) for anything else."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise BratError(f"{path}:0: not a regular file")
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise BratError(f"{path}:0: cannot read it ({exc.strerror})") from exc
+
+
+def _utf8(data: bytes, path: Path, bom: str = "") -> str:
+    try:
+        return data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise BratError(
+            f"{path}:0: not UTF-8 (byte offset {exc.start}: {exc.reason}); brat files are "
+            "UTF-8: re-save it as UTF-8"
+        ) from exc
+
+
 def read_text(txt_path: Path) -> str:
-    # newline="" keeps \r\n as two code points, so offsets match the bytes on disk
-    with open(txt_path, encoding="utf-8", newline="") as fh:
-        return fh.read()
+    """The text of a brat document: UTF-8 with newlines untranslated, so that offsets match
+    the code points on disk (`\r\n` is two). Raises BratError for anything unreadable."""
+    return _utf8(_read_bytes(Path(txt_path)), Path(txt_path))
+
+
+def read_ann(ann: Path) -> str:
+    """The text of a `.ann` file; a UTF-8 byte-order mark (some editors add one) is dropped."""
+    return _utf8(_read_bytes(Path(ann)), Path(ann), bom="sig")
 
 
 def ann_path(txt_path: Path) -> Path:
     return txt_path.with_suffix(".ann")
+
+
+# --- safe file names (`pressdeals convert` and `pressdeals tag --format brat`) -------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\ud800-\udfff]')
+_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$")  # Windows device names
+MAX_NAME_BYTES = 120  # + "-NNN" and ".ann" stays far below the usual 255-byte limit
+
+
+def safe_stem(doc_id: str) -> str:
+    """A file name stem for `doc_id`: path separators, control and reserved characters become
+    `_`, leading dots and spaces go (no hidden files, no `..`), at most 120 UTF-8 bytes; so a
+    document id can never name a file outside the folder."""
+    name = _UNSAFE.sub("_", doc_id).strip(" .")
+    if _RESERVED.match(name):
+        name = "_" + name
+    encoded = name.encode("utf-8")
+    if len(encoded) > MAX_NAME_BYTES:
+        name = encoded[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(" .")
+    return name or "_"
+
+
+class UniqueNames:
+    """Unique file stems for document ids, compared case-insensitively (macOS and Windows
+    disks): a clash gets `-2`, `-3`..."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def add(self, stem: str) -> None:
+        self.used.add(stem.casefold())
+
+    def take(self, doc_id: str) -> str:
+        base = safe_stem(doc_id)
+        stem, n = base, 1
+        while stem.casefold() in self.used:
+            n += 1
+            stem = f"{base}-{n}"
+        self.add(stem)
+        return stem
 
 
 def read_brat(txt_path: Path) -> AnnotatedDoc:
@@ -107,7 +175,7 @@ def read_brat(txt_path: Path) -> AnnotatedDoc:
     ann = ann_path(txt_path)
     if not ann.exists():
         raise BratError(f"{ann}:0: missing .ann file for {txt_path.name}")
-    parsed = parse_ann(ann.read_text(encoding="utf-8"))
+    parsed = parse_ann(read_ann(ann))
     if parsed.syntax_errors:
         line, msg = parsed.syntax_errors[0]
         raise BratError(f"{ann}:{line}: {msg}")

@@ -51,13 +51,20 @@ def need_train_extra() -> None:
         )
 
 
+_MODELS: dict[str | None, object] = {}  # one load per process (tests invoke many commands)
+
+
 def load_model(model: str | None):
     from pressdeals.api import ModelError, load
 
-    try:
-        return load(model)
-    except ModelError as exc:
-        _fail(str(exc))
+    if model not in _MODELS:
+        try:
+            _MODELS[model] = load(model)
+        except ModelError as exc:
+            _fail(str(exc))
+        except Exception as exc:  # a broken pipeline folder raises all kinds of errors
+            _fail(f"cannot load model {model!r}: {type(exc).__name__}: {exc}")
+    return _MODELS[model]
 
 
 @app.command()
@@ -89,12 +96,14 @@ def convert(
     target: Annotated[Path, typer.Argument(help="brat folder, .jsonl or .spacy file (by suffix)")],
 ) -> None:
     """Convert annotated documents between brat, JSONL and spaCy DocBin, losslessly."""
-    from pressdeals.formats import FormatError, FormatErrors, read_documents, write_documents
+    from pressdeals.formats import FormatErrors, read_documents, write_documents
 
     try:
         n = write_documents(read_documents(source), target)
-    except (FormatError, *FormatErrors) as exc:
+    except FormatErrors as exc:
         _fail(str(exc), 1)
+    except OSError as exc:
+        _fail(f"{exc.filename or target}: {exc.strerror or exc}", 1)
     typer.echo(f"wrote {n} document(s) to {target}")
 
 
@@ -120,20 +129,47 @@ def evaluate(
         report_as_dict,
     )
     from pressdeals.evaluation.evaluate import evaluate as run_evaluation
+    from pressdeals.formats import FormatErrors, read_documents
 
     if model and pred:
         _fail("give --model or --pred, not both")
+    for option, path in (("--report", report), ("--errors", errors)):
+        if path is not None and (path.is_dir() or not path.parent.is_dir()):
+            _fail(f"{option} {path}: give a file in an existing folder")
+    mapping = parse_label_map(label_map)
     try:
-        result, pairs = run_evaluation(
-            gold, model=model, pred_path=pred, label_map=parse_label_map(label_map)
-        )
-    except (EvaluationError, ModelError) as exc:
+        # documents sharing an id would be paired with the wrong ones: refuse them first
+        for path in (gold, pred):
+            if path is not None:
+                _unique_ids(path, read_documents(path))
+        result, pairs = run_evaluation(gold, model=model, pred_path=pred, label_map=mapping)
+    except (EvaluationError, ModelError, *FormatErrors) as exc:
         _fail(str(exc), 1)
+    except ValueError as exc:  # the pipeline failed on a gold text
+        _fail(f"{gold}: the pipeline failed on a gold document: {exc}", 1)
     typer.echo(format_report(result))
-    if report:
-        report.write_text(json.dumps(report_as_dict(result), indent=2) + "\n", encoding="utf-8")
-    if errors:
-        errors.write_text(error_listing(pairs), encoding="utf-8")
+    try:
+        if report:
+            report.write_text(
+                json.dumps(report_as_dict(result), indent=2) + "\n", encoding="utf-8"
+            )
+        if errors:
+            errors.write_text(error_listing(pairs), encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{exc.filename}: {exc.strerror}", 1)
+
+
+def _unique_ids(path: Path, docs: list) -> None:
+    from collections import Counter
+
+    from pressdeals.evaluation.evaluate import EvaluationError
+
+    repeated = [i for i, n in Counter(d.id for d in docs).items() if n > 1]
+    if repeated:
+        raise EvaluationError(
+            f"{path}: document id(s) used more than once: {', '.join(map(repr, repeated[:5]))}; "
+            "give each document its own id"
+        )
 
 
 class OutputFormat(str, Enum):
@@ -156,9 +192,13 @@ def tag(
             help="files, folders (recursive), globs, '-' for stdin; .txt .md .html .jsonl .parquet"
         ),
     ],
-    out: Annotated[Path, typer.Option(help="output file (folder for --format brat)")] = Path(
-        "tagged.jsonl"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="output file (a folder for --format brat); default: tagged.jsonl, tagged, "
+            "tagged.csv or tagged.parquet, following --format"
+        ),
+    ] = None,
     fmt: Annotated[
         OutputFormat,
         typer.Option(
@@ -190,26 +230,84 @@ def tag(
     html: Annotated[Path | None, typer.Option(help="also write a displaCy HTML page here")] = None,
 ) -> None:
     """Tag press-release collections: entities, relations and deal records, nothing lost."""
-    from pressdeals.inputs import InputOptions, iter_inputs
-    from pressdeals.tagger import TagOptions, run_tag
+    from itertools import chain
 
-    nlp = load_model(model)
-    options = TagOptions(
-        out=out,
-        fmt=fmt.value,
-        include_text=not no_text,
-        max_chars=max_chars,
-        oversize=oversize.value,
-        batch_size=batch_size,
-        n_process=n_process,
-        resume=resume,
-        html=html,
-        progress=True,
-    )
-    items = iter_inputs(inputs, InputOptions(text_field=text_field, id_field=id_field))
-    summary = run_tag(nlp, items, options)
+    from pressdeals.inputs import InputOptions, Inputs
+    from pressdeals.tagger import TagOptions, run_tag
+    from pressdeals.writers import DEFAULT_OUT, Output, OutputError, ResumeMismatch
+
+    # options first: a misuse is refused before the model loads or anything is written
+    for name, value in (("--max-chars", max_chars), ("--batch-size", batch_size)):
+        if value < 1:
+            _fail(f"{name} {value}: must be at least 1")
+    if n_process < 1:
+        _fail(f"--n-process {n_process}: must be at least 1 (the number of worker processes)")
+    out = out if out is not None else Path(DEFAULT_OUT[fmt.value])
+    try:
+        output = Output(out, fmt.value, html)
+        output.check(resume)
+        output.lock()
+    except OutputError as exc:
+        _fail(str(exc))
+    try:
+        # a UTF-8 character has at most 4 bytes: a bigger text file cannot fit --max-chars
+        max_bytes = 4 * max_chars + 4 if oversize == Oversize.refuse else None
+        listing = Inputs(
+            inputs,
+            InputOptions(
+                text_field=text_field,
+                id_field=id_field,
+                max_bytes=max_bytes,
+                exclude=frozenset(output.paths()),
+            ),
+        )
+        items = iter(listing)
+        first = next(items, None)
+        if first is None:
+            passed = listing.passed_over_line()
+            _fail(
+                f"no input files found in {', '.join(inputs)}"
+                + (f" (passed over: {passed})" if passed else "")
+                + "; supported: .txt .md .text .html .htm .jsonl .parquet",
+                1,
+            )
+        nlp = load_model(model)
+        options = TagOptions(
+            out=output.out,
+            fmt=fmt.value,
+            include_text=not no_text,
+            max_chars=max_chars,
+            oversize=oversize.value,
+            batch_size=batch_size,
+            n_process=n_process,
+            resume=resume,
+            html=output.html,
+            progress=True,
+        )
+        try:
+            summary = run_tag(nlp, chain([first], items), options, output)
+        except ResumeMismatch as exc:
+            _fail(str(exc))
+        except OutputError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            where = exc.filename or output.out
+            _fail(
+                f"{where}: {exc.strerror or exc}; what was tagged so far is kept in the "
+                ".partial output: fix this and rerun with --resume"
+            )
+        except KeyboardInterrupt:
+            _fail("interrupted; what was tagged so far is kept: rerun with --resume", 130)
+    finally:
+        output.unlock()
     typer.echo(summary.line(), err=True)
+    for line in summary.failure_lines():
+        typer.echo(line, err=True)
+    if listing.passed_over:
+        typer.echo(f"passed over in folders: {listing.passed_over_line()}", err=True)
     typer.echo("wrote " + ", ".join(str(p) for p in summary.outputs), err=True)
+    for kept in summary.kept:
+        typer.echo(f"kept {kept}: files pressdeals did not write, named like new ones", err=True)
     if summary.errors and not keep_going:
         raise typer.Exit(1)
 

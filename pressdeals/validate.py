@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pressdeals.brat import ann_path, parse_ann, read_text, surface_field
+from pressdeals.brat import BratError, ann_path, parse_ann, read_ann, read_text, surface_field
 from pressdeals.pipeline.text import heading_flags, sentence_index, sentence_spans
 from pressdeals.schema import ENTITY_LABELS, RELATION_LABELS, relation_allowed
 
@@ -176,9 +177,11 @@ def validate_brat(txt_path: Path) -> list[Problem]:
         return [Problem(str(ann), 0, "error", f"missing .ann file for {txt_path.name}")]
     try:
         text = read_text(txt_path)
-    except UnicodeDecodeError as exc:
-        return [Problem(str(txt_path), 0, "error", f"not valid UTF-8 ({exc.reason})")]
-    parsed = parse_ann(ann.read_text(encoding="utf-8"))
+        ann_text = read_ann(ann)
+    except BratError as exc:  # `path:0: message`
+        path, _, message = str(exc).partition(":0: ")
+        return [Problem(path, 0, "error", message)]
+    parsed = parse_ann(ann_text)
     problems = [Problem(str(ann), line, "error", msg) for line, msg in parsed.syntax_errors]
     ents = [_Ent(e.id, e.label, e.start, e.end, e.surface, e.line) for e in parsed.entities]
     rels = [_Rel(r.id, r.label, r.arg1, r.arg2, r.line) for r in parsed.relations]
@@ -186,53 +189,109 @@ def validate_brat(txt_path: Path) -> list[Problem]:
     return problems + check_document(text, ents, rels, str(ann), equivs)
 
 
+class _Malformed(ValueError):
+    """A JSONL record of the wrong shape; the message says where."""
+
+
+def _field(obj: object, key: str, kind: type | tuple[type, ...], what: str) -> object:
+    if not isinstance(obj, dict):
+        raise _Malformed(f"{what} must be an object")
+    if key not in obj:
+        raise _Malformed(f"{what} has no {key!r}")
+    value = obj[key]
+    if isinstance(value, bool) or not isinstance(value, kind):
+        name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        raise _Malformed(f"{what} {key!r} must be {name}, not {value!r:.40}")
+    return value
+
+
+def _items(rec: dict, key: str) -> list:
+    value = rec.get(key) or []
+    if not isinstance(value, list):
+        raise _Malformed(f"{key!r} must be a list")
+    return value
+
+
+def _jsonl_record(
+    rec: object, number: int
+) -> tuple[str, list[_Ent], list[_Rel], list[_Equiv]]:
+    """Text, entities, relations and alias groups of one JSONL record, every type checked."""
+    if not isinstance(rec, dict):
+        raise _Malformed("expected a JSON object")
+    text = _field(rec, "text", str, "the record")
+    if m := re.search(r"[\ud800-\udfff]", text):  # type: ignore[arg-type]
+        raise _Malformed(f"'text' has an unpaired surrogate at character {m.start()}")
+    doc_id = rec.get("id")
+    if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, str | int)):
+        raise _Malformed(f"'id' must be a string, not {doc_id!r:.40}")
+    ents = []
+    for i, e in enumerate(_items(rec, "entities")):
+        what = f"entity {i}"
+        surface = e.get("text") if isinstance(e, dict) else None
+        if surface is not None and not isinstance(surface, str):
+            raise _Malformed(f"{what} 'text' must be str, not {surface!r:.40}")
+        ents.append(
+            _Ent(
+                what,
+                _field(e, "label", str, what),  # type: ignore[arg-type]
+                _field(e, "start", int, what),  # type: ignore[arg-type]
+                _field(e, "end", int, what),  # type: ignore[arg-type]
+                None if surface is None else surface_field(surface),
+                number,
+            )
+        )
+    span_id = {(e.start, e.end): e.id for e in ents}
+    rels = []
+    for i, r in enumerate(_items(rec, "relations")):
+        what = f"relation {i}"
+        args = []
+        for arg in ("head", "tail"):
+            span = _field(r, arg, dict, what)
+            where = f"{what} {arg}"
+            key = (_field(span, "start", int, where), _field(span, "end", int, where))
+            args.append(span_id.get(key, f"{arg}?"))
+        rels.append(_Rel(what, _field(r, "label", str, what), *args, number))  # type: ignore[arg-type]
+    equivs = []
+    for i, group in enumerate(_items(rec, "aliases")):
+        if not isinstance(group, list):
+            raise _Malformed(f"alias group {i} must be a list")
+        members = []
+        for member in group:
+            if isinstance(member, int) and not isinstance(member, bool):
+                members.append(ents[member].id if 0 <= member < len(ents) else f"entity {member}?")
+            else:
+                where = f"alias group {i} member"
+                key = (_field(member, "start", int, where), _field(member, "end", int, where))
+                members.append(span_id.get(key, "alias?"))
+        equivs.append(_Equiv(tuple(members), number))
+    return text, ents, rels, equivs  # type: ignore[return-value]
+
+
 def validate_jsonl(path: Path) -> list[Problem]:
     problems: list[Problem] = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        return [Problem(str(path), 0, "error", f"cannot read it ({exc.strerror})")]
+    with fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(
+                    Problem(str(path), number, "error", f"not UTF-8 (byte {exc.start} of the line)")
+                )
+                continue
             if not line.strip():
                 continue
             try:
-                rec = json.loads(line)
-                text = rec["text"]
-                ents = [
-                    _Ent(
-                        f"entity {i}",
-                        str(e["label"]),
-                        int(e["start"]),
-                        int(e["end"]),
-                        None if e.get("text") is None else surface_field(e["text"]),
-                        number,
-                    )
-                    for i, e in enumerate(rec.get("entities", []))
-                ]
-                span_id = {(e.start, e.end): e.id for e in ents}
-                rels = [
-                    _Rel(
-                        f"relation {i}",
-                        str(r["label"]),
-                        span_id.get((int(r["head"]["start"]), int(r["head"]["end"])), "head?"),
-                        span_id.get((int(r["tail"]["start"]), int(r["tail"]["end"])), "tail?"),
-                        number,
-                    )
-                    for i, r in enumerate(rec.get("relations", []))
-                ]
-                equivs = [
-                    _Equiv(tuple(_alias_id(m, ents, span_id) for m in group), number)
-                    for group in rec.get("aliases") or []
-                ]
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                problems.append(Problem(str(path), number, "error", f"malformed record: {exc}"))
+                text, ents, rels, equivs = _jsonl_record(json.loads(line), number)
+            except (ValueError, RecursionError) as exc:  # bad JSON, huge ints, deep nesting
+                reason = exc if isinstance(exc, ValueError) else "nested too deeply"
+                problems.append(Problem(str(path), number, "error", f"malformed record: {reason}"))
                 continue
             problems += check_document(text, ents, rels, str(path), equivs)
     return problems
-
-
-def _alias_id(member, ents: list[_Ent], span_id: dict[tuple[int, int], str]) -> str:
-    """The entity id of a JSONL alias member (an entity index or a {start, end} span)."""
-    if isinstance(member, int) and not isinstance(member, bool):
-        return ents[member].id if 0 <= member < len(ents) else f"entity {member}?"
-    return span_id.get((int(member["start"]), int(member["end"])), "alias?")
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -255,6 +314,8 @@ def validate_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
     for f in files:
         if not f.exists():
             problems.append(Problem(str(f), 0, "error", "no such file"))
+        elif not f.is_file():
+            problems.append(Problem(str(f), 0, "error", "not a regular file"))
         elif f.suffix == ".jsonl":
             problems += validate_jsonl(f)
         else:

@@ -41,9 +41,10 @@ def test_bad_inputs_give_error_records_and_exit_1(tmp_path):
     (src / "good.txt").write_text(RELEASE, encoding="utf-8")
     (src / "empty.txt").write_text("  \n", encoding="utf-8")
     (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    (src / "latin1.txt").write_bytes(
-        "Caf\xe9 \xe0 la cr\xe8me 12 deals \xff\xfe\xfd".encode("latin-1")
-    )
+    latin1 = "Caf\xe9 \xe0 la cr\xe8me: 12 deals in Z\xfcrich"
+    (src / "latin1.txt").write_bytes(latin1.encode("latin-1"))
+    damaged = ("Z\u00fcrich caf\u00e9 " * 3).encode("utf-8") + b"\xff 12 deals"
+    (src / "damaged.txt").write_bytes(damaged)
     (src / "big.txt").write_text(RELEASE * 20, encoding="utf-8")
     (src / "docs.jsonl").write_text(
         json.dumps({"id": "j1", "text": RELEASE})
@@ -61,13 +62,14 @@ def test_bad_inputs_give_error_records_and_exit_1(tmp_path):
     errors = {k: v["error"] for k, v in by_id.items() if "error" in v}
     assert "empty document" in errors["empty"]
     assert "binary" in errors["binary"]
-    assert "GB18030" in errors["latin1"] or "encoding" in errors["latin1"]
+    assert by_id["latin1"]["encoding"] == "cp1252" and "Zürich" in by_id["latin1"]["text"]
+    assert "byte offset 42" in errors["damaged"]  # UTF-8 with a bad byte: not guessed
     assert "--max-chars" in errors["big"]
     assert "malformed JSONL" in errors["docs:2"]
     assert "no 'text' field" in errors["j3"]
     assert "no such file" in errors[str(tmp_path / "missing.txt")]
-    assert len(by_id) == 9  # one record per input, nothing dropped
-    assert "2 documents" in result.output and "7 errors" in result.output
+    assert len(by_id) == 10  # one record per input, nothing dropped
+    assert "3 documents" in result.output and "7 errors" in result.output
 
 
 def test_keep_going_exits_0(tmp_path):
