@@ -677,6 +677,13 @@ def _legend() -> str:
     )
 
 
+# the page's fixed parts, which `--resume` (pressdeals.writers) recognises and keeps
+PAGE_START = "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+PAGE_END = "</main></body></html>\n"
+SECTION_START = "<section class='doc'><h2>"
+ERROR_MARK = "<p style='color:#a00'>error: "
+
+
 class HtmlPage:
     """An HTML page written one document at a time (`add`, `error`, then `close`).
 
@@ -694,8 +701,7 @@ class HtmlPage:
         else:
             self.fh = target
         self.fh.write(
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+            PAGE_START + "<meta name='viewport' content='width=device-width,initial-scale=1'>"
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
             f"<header class='page'><h1>{_e(title)}</h1>{_legend()}</header>\n"
         )
@@ -710,7 +716,7 @@ class HtmlPage:
             f"{len(record.get('facts') or [])} deal facts"
         )
         self.fh.write(
-            f"<section class='doc'><h2>{_e(record.get('id'))}</h2>"
+            f"{SECTION_START}{_e(record.get('id'))}</h2>"
             f"<p class='meta'>{_e(record.get('source'))} · {counts}"
             f"{' · model ' + _e(model_text) if model_text else ''}</p>\n"
         )
@@ -730,13 +736,13 @@ class HtmlPage:
 
     def error(self, record: dict[str, Any]) -> None:
         self.fh.write(
-            f"<section class='doc'><h2>{_e(record.get('id'))}</h2><p class='meta'>"
-            f"{_e(record.get('source'))}</p><p style='color:#a00'>error: "
+            f"{SECTION_START}{_e(record.get('id'))}</h2><p class='meta'>"
+            f"{_e(record.get('source'))}</p>{ERROR_MARK}"
             f"{_e(record.get('error'))}</p></section>\n"
         )
 
     def close(self, complete: bool = True) -> None:
-        self.fh.write("</main></body></html>\n")
+        self.fh.write(PAGE_END)
         self.fh.close()
         if self.path is not None and complete:
             os.replace(self.partial, self.path)

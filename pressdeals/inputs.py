@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pressdeals.decode import DecodeError, decode
+from pressdeals.display import PAGE_START as PAGE_HEAD
 from pressdeals.html_text import html_to_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
@@ -38,7 +39,7 @@ OUTPUT_MARKER = ".pressdeals-output.json"
 # parquet outputs carry this key in their schema metadata
 PARQUET_MARKER = b"pressdeals"
 # how a `--html` page starts (pressdeals.display.HtmlPage)
-PAGE_START = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>pressdeals</title>"
+PAGE_START = PAGE_HEAD.encode()
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 

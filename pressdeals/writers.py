@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pressdeals.brat import UniqueNames, write_brat
-from pressdeals.display import HtmlPage
+from pressdeals.display import ERROR_MARK, PAGE_END, SECTION_START, HtmlPage
 from pressdeals.document import AnnotatedDoc
 from pressdeals.inputs import (
     OUTPUT_MARKER,
@@ -67,7 +67,7 @@ DEFAULT_OUT = {
 _SUFFIX_FORMAT = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 _OTHER_KNOWN = {".html", ".htm", ".txt", ".md", ".ann", ".spacy", ".json"}
 PAGE_HEADER = PAGE_START.decode()
-PAGE_FOOTER = "</body></html>\n"
+PAGE_FOOTER = PAGE_END
 LOCK_TEXT = "pressdeals lock"
 
 # one row per deal fact: the fact's own fields (`pipeline.deals.DealFact`) between the
@@ -788,7 +788,7 @@ class _Sink:
         self.fh.close()
 
 
-_SECTION = "<section><h2>"
+_SECTION = SECTION_START
 
 
 class PageWriter:
@@ -834,7 +834,7 @@ def _page_sections(page: str, done: set[str]) -> str:
     for section in parts[1:]:
         doc_id = html.unescape(section.split("</h2>", 1)[0])
         body = section.split("</h2>", 1)[-1]
-        failed = body.startswith("<p style='color:#a00'>")  # an error section: retried
+        failed = ERROR_MARK in body  # an error section: retried
         if section.endswith("</section>\n") and doc_id in done and not failed:
             kept.append(_SECTION + section)
     return "".join(kept)

@@ -18,6 +18,7 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from pressdeals.cli import app
+from pressdeals.display import SECTION_START
 from pressdeals.inputs import InputOptions, Inputs
 from pressdeals.tagger import TagOptions, run_tag, split_text
 from pressdeals.writers import Output, OutputError
@@ -530,7 +531,7 @@ def test_html_page_is_atomic_and_survives_resume(tmp_path):
     (src / "b.txt").write_text(RELEASE.replace("42", "43"), encoding="utf-8")
     assert cli("tag", src, "--out", out, "--html", page, "--resume").exit_code == 0
     html = page.read_text(encoding="utf-8")
-    assert html.count("<section>") == 2 and html.count("<!DOCTYPE") == 1
+    assert html.count(SECTION_START) == 2 and html.count("<!DOCTYPE") == 1
     assert html.endswith("</body></html>\n") and not (tmp_path / "p.html.partial").exists()
 
 
