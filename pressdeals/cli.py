@@ -365,6 +365,15 @@ def corpus_build(
     )
 
 
+# options of `train --ship` and `ship`
+ForceShip = Annotated[
+    bool, typer.Option(help="ship even when the new model is worse on dev or realdev")
+]
+ModelVersion = Annotated[
+    str | None, typer.Option(help="version of the shipped model (default: next minor)")
+]
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def train(
     ctx: typer.Context,
@@ -374,12 +383,8 @@ def train(
     ship: Annotated[
         bool, typer.Option(help="tune the threshold on dev and ship as the default model")
     ] = False,
-    force: Annotated[
-        bool, typer.Option(help="ship even when the new model is worse on dev or realdev")
-    ] = False,
-    model_version: Annotated[
-        str | None, typer.Option(help="version of the shipped model (default: next minor)")
-    ] = None,
+    force: ForceShip = False,
+    model_version: ModelVersion = None,
 ) -> None:
     """Build the .spacy files and run `python -m spacy train configs/NAME.cfg`.
 
@@ -415,12 +420,8 @@ def ship(
         Path, typer.Argument(help="a trained pipeline, e.g. training/output/cpu_sm/model-best")
     ],
     config: Annotated[str, typer.Option(help="the config it was trained with")] = "cpu_sm",
-    force: Annotated[
-        bool, typer.Option(help="ship even when the new model is worse on dev or realdev")
-    ] = False,
-    model_version: Annotated[
-        str | None, typer.Option(help="version of the shipped model (default: next minor)")
-    ] = None,
+    force: ForceShip = False,
+    model_version: ModelVersion = None,
 ) -> None:
     """Tune the relation threshold, score and ship a trained pipeline as the default model,
     comparing it with the shipped one (refused when worse unless --force)."""

@@ -94,7 +94,6 @@ def ship_model(
     evaluation = Evaluation.load()
     tuning = evaluation.sets["dev"] + evaluation.sets.get("realdev", [])
     choice = choose_threshold(*candidate_scores(nlp, tuning))
-    plot_curve(choice, RESULTS / "pr_curve.png", f"configs/{name}.cfg: relations on dev + realdev")
     nlp.get_pipe("relation_extractor").threshold = choice["threshold"]
     new = evaluation.score(nlp)
     old = old_meta = None
@@ -109,6 +108,7 @@ def ship_model(
             f"deal facts: {headline(old)} shipped vs {headline(new)} new); nothing was shipped "
             "(use --force to ship it anyway)"
         )
+    plot_curve(choice, RESULTS / "pr_curve.png", f"configs/{name}.cfg: relations on dev + realdev")
     nlp.meta["name"] = "pressdeals_cpu"
     nlp.meta["version"] = version or bump((old_meta or {}).get("version", "0.0.0"))
     nlp.meta["description"] = (
