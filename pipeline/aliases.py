@@ -215,14 +215,14 @@ def group_events(text: str, events: Iterable[Entity]) -> list[tuple[Entity, ...]
     return sorted(groups)
 
 
-def _defined_acronyms(doc: Doc) -> list[str]:
+def _defined_acronyms(text: str, ents: list[Span]) -> list[str]:
     """Acronyms defined in brackets right after an EVENT mention but not tagged there:
     `Global Agritech Investment Forum (GAIF)`."""
     out = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ != "EVENT":
             continue
-        m = re.match(r"\s*\(\s*([A-Z][A-Za-z0-9&]{1,11})\s*\)", doc.text[ent.end_char :])
+        m = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&]{1,11})\s*\)").match(text, ent.end_char)
         if m and is_acronym(m.group(1)) and name_parts(m.group(1))[0][0].upper() in _initials(
             ent.text
         ):
@@ -237,29 +237,32 @@ class EventAliases:
         self.propagate = propagate
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.propagate:
-            self._propagate(doc)
-        events = [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        doc._.aliases = [
-            [[e.start, e.end] for e in group] for group in group_events(doc.text, events)
-        ]
+        # `doc.ents` and `doc.text` are rebuilt from the tokens on every access: read them once
+        ents, text = list(doc.ents), doc.text
+        if self.propagate and any(e.label_ == "EVENT" for e in ents):
+            ents = self._propagate(doc, text, ents)
+        events = [Entity(e.start_char, e.end_char, "EVENT") for e in ents if e.label_ == "EVENT"]
+        groups = group_events(text, events) if len(events) > 1 else []
+        doc._.aliases = [[[e.start, e.end] for e in group] for group in groups]
         return doc
 
-    def _propagate(self, doc: Doc) -> None:
-        names = {e.text for e in doc.ents if e.label_ == "EVENT"}
+    def _propagate(self, doc: Doc, text: str, ents: list[Span]) -> list[Span]:
+        """`ents` with every further occurrence of the document's event names tagged EVENT;
+        sets `doc.ents` when anything changed."""
+        names = {e.text for e in ents if e.label_ == "EVENT"}
         names = {n for n in names if is_acronym(n) or len(_words(n)) >= 2}
-        names.update(_defined_acronyms(doc))
+        names.update(_defined_acronyms(text, ents))
         if not names:
-            return
-        by_start = {e.start_char: e for e in doc.ents}
-        taken = [False] * (len(doc.text) + 1)
-        for e in doc.ents:
+            return ents
+        by_start = {e.start_char: e for e in ents}
+        taken = [False] * (len(text) + 1)
+        for e in ents:
             for i in range(e.start_char, e.end_char):
                 taken[i] = True
-        new_ents, changes = list(doc.ents), []
+        new_ents, changes = list(ents), []
         for name in sorted(names, key=len, reverse=True)[:MAX_NAMES]:
             pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(text):
                 old = by_start.get(m.start())
                 if old is not None and old.end_char == m.end() and old.label_ in ("ORG", "GPE"):
                     new_ents.remove(old)
@@ -277,9 +280,12 @@ class EventAliases:
                 new_ents.append(span)
                 for i in range(m.start(), m.end()):
                     taken[i] = True
-        if changes:
-            doc.ents = sorted(new_ents, key=lambda s: s.start)
-            doc.spans[CHANGES] = changes
+        if not changes:
+            return ents
+        new_ents.sort(key=lambda s: s.start)
+        doc.ents = new_ents
+        doc.spans[CHANGES] = changes
+        return new_ents
 
 
 @Language.factory(

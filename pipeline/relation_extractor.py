@@ -16,6 +16,7 @@ from itertools import islice
 from typing import Any
 
 import numpy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc, Span
@@ -126,13 +127,15 @@ def make_relation_scorer() -> Callable[..., dict[str, Any]]:
 def sentence_ids(doc: Doc) -> tuple[list[int], list[bool]]:
     """Sentence index of each token, from the character-level sentence rules, and for each
     sentence whether it is a title or heading line."""
-    spans = sentence_spans(doc.text)
-    ids, j = [], 0
-    for token in doc:
-        while j < len(spans) - 1 and token.idx >= spans[j][1]:
-            j += 1
-        ids.append(j)
-    return ids, heading_flags(doc.text, spans)
+    text = doc.text  # rebuilt from the tokens on every access
+    spans = sentence_spans(text)
+    if not spans:
+        return [0] * len(doc), []
+    # token offsets as an array (iterating a Doc creates a Token object per token)
+    starts = doc.to_array([IDX])
+    ends = numpy.asarray([e for _, e in spans[:-1]], dtype=starts.dtype)
+    ids = numpy.searchsorted(ends, starts, side="right").tolist()
+    return ids, heading_flags(text, spans)
 
 
 def get_candidates(
