@@ -193,17 +193,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def heading_flags(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     """For each sentence of `sentence_spans(text)`, whether it is a title, heading or caption
-    line: a whole line with no sentence-final punctuation, or a whole first line. Schema v2
-    never links such a line with the body."""
+    line: a whole line that is no bullet and does not end like body text. Schema v2 never
+    links such a line with the body."""
     flat = unwrap(text)
     flags = []
-    for i, (s, e) in enumerate(spans):
+    for s, e in spans:
         while s > 0 and flat[s - 1] in " \t":
             s -= 1
         while e < len(flat) and flat[e] in " \t":
             e += 1
         whole_line = (s == 0 or flat[s - 1] in "\r\n") and (e == len(flat) or flat[e] in "\r\n")
-        flags.append(whole_line and (i == 0 or not _TERMINAL.search(flat[s:e].rstrip())))
+        line = flat[s:e].rstrip()
+        body_end = re.search(r"""[.!?;,:]["'”’)\]]*$""", line)
+        bullet = re.match(r"\s*(?:[-*•▪●–]|\d{1,2}[.)])\s", line)
+        flags.append(whole_line and not body_end and not bullet)
     return flags
 
 

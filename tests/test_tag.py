@@ -173,9 +173,9 @@ def test_csv_parquet_brat_and_html_outputs(tmp_path):
         == 0
     )
     with open(tmp_path / "deals.csv", encoding="utf-8") as fh:
-        rows = {r["head_text"]: r for r in csv.DictReader(fh)}
-    row = rows["42 projects"]
-    assert (row["currency"], row["count"], row["amount"]) == ("CNY", "42", "18600000000.0")
+        rows = {r["count"]: r for r in csv.DictReader(fh)}
+    row = rows["42"]
+    assert (row["currency"], row["amount"]) == ("CNY", "18600000000.0")
     html = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert "<svg" in html and "VALUE" in html and "42 projects" in html
     assert (
@@ -184,9 +184,9 @@ def test_csv_parquet_brat_and_html_outputs(tmp_path):
         ).exit_code
         == 0
     )
-    table = {r["head_text"]: r for r in pq.read_table(tmp_path / "deals.parquet").to_pylist()}
-    assert table["42 projects"]["amount"] == pytest.approx(18.6e9)
-    assert table["42 projects"]["event_text"] == "2025 Harbin Green Food Fair"
+    table = {r["count"]: r for r in pq.read_table(tmp_path / "deals.parquet").to_pylist()}
+    assert table[42]["amount"] == pytest.approx(18.6e9)
+    assert table[42]["event"] == "2025 Harbin Green Food Fair"
     assert tag(tmp_path / "doc.txt", "--format", "brat", "--out", tmp_path / "brat").exit_code == 0
     from pressdeals.brat import read_brat
 
