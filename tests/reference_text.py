@@ -191,25 +191,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return result
 
 
-def heading_flags(text: str, spans: list[tuple[int, int]]) -> list[bool]:
-    """For each sentence of `sentence_spans(text)`, whether it is a title, heading or caption
-    line: a whole line that is no bullet and does not end like body text. Schema v2 never
-    links such a line with the body."""
-    flat = unwrap(text)
-    flags = []
-    for s, e in spans:
-        while s > 0 and flat[s - 1] in " \t":
-            s -= 1
-        while e < len(flat) and flat[e] in " \t":
-            e += 1
-        whole_line = (s == 0 or flat[s - 1] in "\r\n") and (e == len(flat) or flat[e] in "\r\n")
-        line = flat[s:e].rstrip()
-        body_end = re.search(r"""[.!?;,:]["'”’)\]]*$""", line)
-        bullet = re.match(r"\s*(?:[-*•▪●–]|\d{1,2}[.)])\s", line)
-        flags.append(whole_line and not body_end and not bullet)
-    return flags
-
-
 def sentence_index(text: str) -> list[int]:
     """For each character, the index of the sentence it belongs to (-1 between sentences)."""
     index = [-1] * len(text)
