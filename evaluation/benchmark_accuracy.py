@@ -12,7 +12,6 @@ evaluation/results/accuracy.{json,md} and the README section between the `accura
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,8 @@ from pressdeals.evaluation.evaluate import (
     load_documents,
     report_as_dict,
 )
-from pressdeals.paths import README, REALDEV, RESULTS, SHIPPED_MODEL
+from pressdeals.evaluation.published import publish
+from pressdeals.paths import REALDEV, SHIPPED_MODEL
 from pressdeals.paths import TRAINING_OUTPUT as OUTPUT
 from pressdeals.pipeline.annotate import annotate
 from pressdeals.schema import SM_LABEL_MAP
@@ -176,21 +176,10 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def update_readme(table: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    start, end = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
-    if start in text and end in text:
-        text = re.sub(f"{start}.*?{end}", f"{start}\n{table}{end}", text, flags=re.S)
-        README.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     rows = run()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "accuracy.json").write_text(json.dumps(rows, indent=2) + "\n")
     table = to_markdown(rows)
-    (RESULTS / "accuracy.md").write_text(table)
-    update_readme(table)
+    publish("accuracy", rows, table)
     print(table)
 
 

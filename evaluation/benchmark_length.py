@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pressdeals.paths import README, RESULTS
+from pressdeals.evaluation.published import publish
 
 SIZES = (1_000, 10_000, 100_000, 300_000, 1_000_000)
 SENTENCE_WORDS = 5_000
@@ -183,17 +183,8 @@ def main() -> None:
         "sentence": measure("tag", "sentence", SENTENCE_WORDS),
         "short_lines": measure("text", "lines", SHORT_LINES),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "length.json").write_text(json.dumps(results, indent=2) + "\n")
     table = to_markdown(results)
-    (RESULTS / "length.md").write_text(table)
-    text = README.read_text(encoding="utf-8")
-    start, end = "<!-- length:start -->", "<!-- length:end -->"
-    if start in text:
-        README.write_text(
-            re.sub(f"{start}.*?{end}", f"{start}\n{table}{end}", text, flags=re.S),
-            encoding="utf-8",
-        )
+    publish("length", results, table)
     print(table)
 
 

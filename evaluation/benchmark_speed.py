@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pressdeals.paths import README, RESULTS
+from pressdeals.evaluation.published import publish
 from pressdeals.training.generate import generate_document
 
 SM_SCRIPT = """
@@ -146,16 +146,8 @@ def main() -> None:
     stream_words = write_stream(stream, args.docs, seed=7)
     big = run_tag(stream, tmp / "stream_out.jsonl", 1, stream_words)
     results["stream"] = {"docs": args.docs, **big}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "speed.json").write_text(json.dumps(results, indent=2) + "\n")
     table = to_markdown(results)
-    (RESULTS / "speed.md").write_text(table)
-    text = README.read_text(encoding="utf-8")
-    start, end = "<!-- speed:start -->", "<!-- speed:end -->"
-    if start in text:
-        README.write_text(
-            re.sub(f"{start}.*?{end}", f"{start}\n{table}{end}", text, flags=re.S), encoding="utf-8"
-        )
+    publish("speed", results, table)
     print(table)
 
 
