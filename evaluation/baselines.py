@@ -63,7 +63,7 @@ def _pair_label(pair_type: int) -> str:
 
 
 def pair_features(doc, cand) -> dict[str, float]:
-    hs, he, ts, te, pair_type, n_between, sentence_distance = cand
+    hs, he, ts, te, pair_type, n_between, sentence_distance = cand[:7]
     lo, hi = (he, ts) if he <= ts else (te, hs)
     between = [t.lower_ for t in doc[lo:hi] if not t.is_space]
     before = [t.lower_ for t in doc[max(0, min(hs, ts) - 3) : min(hs, ts)]]

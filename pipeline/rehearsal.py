@@ -85,20 +85,58 @@ def create_rehearsal_corpus(
     return read
 
 
-class EntityFilter:
-    """Keeps the schema's labels in `doc.ents`; the auxiliary ones go to a span group."""
+OPENING_QUOTES = frozenset("“‘«\"'")
+CLOSING_QUOTES = frozenset("”’»\"'")
 
-    def __init__(self, labels: list[str], spans_key: str) -> None:
+
+def trim_quotes(span: Span) -> Span | None:
+    """`span` without an unpaired quote at either edge (the NER sometimes takes the opening
+    quote of `the “Summer Expo” forum` into the name; a quote the span also closes stays,
+    as in `20 "deal rooms"`); None if nothing but quotes is left."""
+    start, end = span.start, span.end
+    doc = span.doc
+    text = [t.text for t in doc[start:end]]
+    quotes = OPENING_QUOTES | CLOSING_QUOTES
+    first = text[0] if text else ""
+    opens_pair = first in OPENING_QUOTES and any(t in CLOSING_QUOTES for t in text[1:])
+    if first in quotes and not opens_pair:
+        start += 1
+    inner = [t.text for t in doc[start : end - 1]]
+    last = doc[end - 1].text if end > start else ""
+    closes_pair = last in CLOSING_QUOTES and any(t in OPENING_QUOTES for t in inner)
+    if last in quotes and not closes_pair:
+        end -= 1
+    if end <= start:
+        return None
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label_)
+
+
+class EntityFilter:
+    """Keeps the schema's labels in `doc.ents`; the auxiliary ones go to a span group.
+    Unpaired quotes at an entity's edges are trimmed (schema: names without their quotes)."""
+
+    def __init__(self, labels: list[str], spans_key: str, trim: bool = True) -> None:
         self.labels = set(labels)
         self.spans_key = spans_key
+        self.trim = trim
 
     def __call__(self, doc: Doc) -> Doc:
         keep: list[Span] = []
         aux: list[Span] = []
+        changed = False
         for ent in doc.ents:
-            (keep if ent.label_ in self.labels else aux).append(ent)
-        if aux:
+            if ent.label_ not in self.labels:
+                aux.append(ent)
+                continue
+            trimmed = trim_quotes(ent) if self.trim else ent
+            changed |= trimmed is not ent
+            if trimmed is not None:
+                keep.append(trimmed)
+        if aux or changed:
             doc.ents = keep
+        if aux:
             doc.spans[self.spans_key] = aux
         return doc
 
@@ -107,7 +145,9 @@ class EntityFilter:
     "entity_filter",
     requires=["doc.ents"],
     assigns=["doc.ents"],
-    default_config={"labels": list(ENTITY_LABELS), "spans_key": "aux_ents"},
+    default_config={"labels": list(ENTITY_LABELS), "spans_key": "aux_ents", "trim_quotes": True},
 )
-def make_entity_filter(nlp: Language, name: str, labels: list[str], spans_key: str) -> EntityFilter:
-    return EntityFilter(labels, spans_key)
+def make_entity_filter(
+    nlp: Language, name: str, labels: list[str], spans_key: str, trim_quotes: bool
+) -> EntityFilter:
+    return EntityFilter(labels, spans_key, trim_quotes)

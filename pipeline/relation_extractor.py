@@ -156,6 +156,10 @@ def get_candidates(
     by_sentence: dict[int, list[int]] = {}
     for i, ent in enumerate(ents):
         by_sentence.setdefault(sent[ent.start], []).append(i)
+    # token range of each sentence (sentence ids are sorted: one searchsorted for all)
+    ids = numpy.asarray(sent)
+    n_sents = int(ids[-1]) + 1 if len(ids) else 0
+    edges = numpy.searchsorted(ids, numpy.arange(n_sents + 1), side="left").tolist()
     tail_labels = {t for _, t in PAIR_TYPES}
     cands = []
     for i, head in enumerate(ents):
@@ -187,6 +191,7 @@ def get_candidates(
                     PAIR_TYPES.index((head.label_, tail.label_)),
                     tuple(prefix[k][hi] - prefix[k][lo] for k in range(len(BETWEEN_LABELS))),
                     abs(sent[tail.start] - s),
+                    (edges[s], edges[s + 1], edges[sent[tail.start]], edges[sent[tail.start] + 1]),
                 )
             )
     return cands

@@ -23,13 +23,14 @@ TINY = [
 ]
 
 
-def make_nlp():
+def make_nlp(architecture: str = "pressdeals.RelationModel.v2"):
     nlp = blank_nlp()
     nlp.add_pipe("tok2vec")
     nlp.add_pipe(
         "relation_extractor",
         config={
             "model": {
+                "@architectures": architecture,
                 "tok2vec": {
                     "@architectures": "spacy.Tok2VecListener.v1",
                     "width": 96,
@@ -60,10 +61,13 @@ def relation_set(doc):
     return {(r["label"], *r["head"], *r["tail"]) for r in doc._.relations}
 
 
-def test_learns_tiny_dataset_and_round_trips(tmp_path):
+@pytest.mark.parametrize(
+    "architecture", ["pressdeals.RelationModel.v2", "pressdeals.RelationModel.v3"]
+)
+def test_learns_tiny_dataset_and_round_trips(tmp_path, architecture):
     random.seed(0)
     spacy.util.fix_random_seed(0)
-    nlp = make_nlp()
+    nlp = make_nlp(architecture)
     refs = gold_docs(nlp)
     examples = [Example(nlp.make_doc(d.text), d) for d in refs]
     optimizer = nlp.initialize(lambda: examples)
@@ -159,3 +163,63 @@ def test_scorer_counts_wrong_and_missing_relations():
     n_gold = sum(len(r._.relations) for r in refs)
     assert dropped and scores["rel_micro_r"] == pytest.approx((n_gold - 2) / n_gold)
     assert scores["rel_micro_p"] == pytest.approx((n_gold - 2) / (n_gold - 1))
+
+
+def test_candidates_carry_the_token_ranges_of_both_sentences():
+    text = (
+        "The [Lagos Fair]{EVENT} closed on Friday. "
+        "In all [12 projects]{COUNT} were signed during the fair.\n"
+    )
+    from pressdeals.pipeline.relation_extractor import get_candidates
+
+    doc = to_spacy(parse_inline(text, "x"), blank_nlp())
+    (cand,) = get_candidates(doc, doc.ents)
+    hss, hse, tss, tse = cand[7]
+    assert doc[hss:hse].text.strip() == "In all 12 projects were signed during the fair."
+    assert doc[tss:tse].text == "The Lagos Fair closed on Friday."
+
+
+def test_pooled_regions_and_their_gradient_match_a_plain_mean():
+    """Cumulative-sum pooling gives each region's mean and spreads its gradient evenly."""
+    import numpy
+    from thinc.api import Model
+
+    from pressdeals.pipeline.relation_extractor import get_candidates
+    from pressdeals.pipeline.relation_model import _regions, create_instance_tensor
+
+    text = (
+        "The [Lagos Fair]{EVENT} closed. [12 projects]{COUNT} worth [$3 billion]{MONEY} "
+        "were signed there.\n"
+    )
+    doc = to_spacy(parse_inline(text, "x"), blank_nlp())
+    cands = get_candidates(doc, doc.ents)
+    rng = numpy.random.default_rng(0)
+    vecs = rng.normal(size=(len(doc), 4)).astype("f")
+    seen = {}
+
+    def fake_forward(model, docs, is_train):
+        def backprop(d_vecs):
+            seen["d"] = d_vecs[0]
+            return []
+
+        return [vecs], backprop
+
+    fake = Model("fake_tok2vec", fake_forward, dims={"nO": 4})
+    layer = create_instance_tensor(fake, window=2, distance_feature=True, sentence_regions=True)
+    layer.initialize()
+    out, backprop = layer([(doc, cands)], is_train=True)
+    regions = [_regions(c, len(doc), 2, True) for c in cands]
+    n_regions = len(regions[0])
+    for row, cand_regions in enumerate(regions):
+        for k, (s, e) in enumerate(cand_regions):
+            expected = vecs[s:e].mean(axis=0) if e > s else numpy.zeros(4)
+            numpy.testing.assert_allclose(out[row, 4 * k : 4 * k + 4], expected, atol=1e-5)
+    d_out = rng.normal(size=out.shape).astype("f")
+    backprop(d_out)
+    expected_d = numpy.zeros_like(vecs)
+    for row, cand_regions in enumerate(regions):
+        for k, (s, e) in enumerate(cand_regions):
+            if e > s:
+                expected_d[s:e] += d_out[row, 4 * k : 4 * k + 4] / (e - s)
+    assert n_regions == 7
+    numpy.testing.assert_allclose(seen["d"], expected_d, atol=1e-5)

@@ -1,0 +1,50 @@
+"""The entity filter: schema labels stay in doc.ents, others go aside, unpaired quotes go."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from pressdeals.pipeline.rehearsal import EntityFilter
+from pressdeals.pipeline.tokenizer import blank_nlp
+
+
+def _filtered(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    nlp = blank_nlp()
+    doc = nlp.make_doc(text)
+    ents = []
+    for surface, label in spans:
+        start = text.index(surface)
+        ents.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = ents
+    doc = EntityFilter(["EVENT", "COUNT", "GPE"], "aux_ents")(doc)
+    return [(e.text, e.label_) for e in doc.ents] + [
+        (s.text, "aux:" + s.label_) for s in doc.spans.get("aux_ents", [])
+    ]
+
+
+def test_unpaired_quotes_at_the_edges_are_trimmed():
+    text = "Held at the “Summer Expo” forum, with EU “Gateway” funds."
+    assert _filtered(text, [("“Summer Expo", "EVENT"), ("EU “", "GPE")]) == [
+        ("Summer Expo", "EVENT"),
+        ("EU", "GPE"),
+    ]
+
+
+def test_paired_quotes_stay_inside_the_span():
+    text = 'They opened 20 "deal rooms" at the “Invest Week” in Lagos.'
+    spans = [('20 "deal rooms"', "COUNT"), ("“Invest Week”", "EVENT")]
+    assert _filtered(text, spans) == [('20 "deal rooms"', "COUNT"), ("“Invest Week”", "EVENT")]
+
+
+def test_a_span_of_quotes_only_is_dropped_and_other_labels_go_aside():
+    text = "He said “ yes ” to Tom Lee."
+    assert _filtered(text, [("“", "EVENT"), ("Tom Lee", "PERSON")]) == [
+        ("Tom Lee", "aux:PERSON")
+    ]
+
+
+def test_trimming_can_be_turned_off():
+    nlp = blank_nlp()
+    doc = nlp.make_doc("the “Summer Expo” forum")
+    doc.ents = [Span(doc, 1, 3, label="EVENT")]
+    assert [e.text for e in EntityFilter(["EVENT"], "aux", trim=False)(doc).ents] == ["“Summer"]
