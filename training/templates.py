@@ -277,11 +277,13 @@ def lead_value_next_with_event(c: Context, first_mention: str) -> Unit:
     )
 
 
+# the newswire lead and the reverse (`They were inked at <Event>`) count twice
 ACROSS_LEADS = [
     lead_event_then_deals,
     lead_event_then_deals,
     lead_count_then_value,
     lead_value_then_count,
+    lead_deals_then_event,
     lead_deals_then_event,
     lead_value_next_with_event,
 ]
