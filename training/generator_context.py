@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from pressdeals.training.gazetteers import (
     APPROXIMATORS,
     BRAND_EVENTS,
+    DURATIONS,
+    EVENT_REFERENCES,
     EVENT_TOPICS,
     EVENT_TYPES,
     FORBIDDEN_EVENT_PATTERNS,
@@ -253,8 +255,6 @@ class Context:
 
     def reference(self) -> str:
         """A generic reference to the event (no mention): `the three-day forum`, `the meet`."""
-        from pressdeals.training.gazetteers import DURATIONS, EVENT_REFERENCES
-
         if self.rng.random() < 0.5 and not self.names.brand:
             return f"the {self.rng.choice(DURATIONS)} {self.names.kind}"
         return self.rng.choice([*EVENT_REFERENCES, f"the {self.names.kind}"])
@@ -313,7 +313,9 @@ class Context:
         return self.deal_amount.part(self.rng, 0.02, 0.25).text()
 
     def money(self, approx: bool = True, amount: Amount | None = None) -> str:
-        text = (amount or self.amount()).text()
+        """`amount` as text, or another amount of the document's currency and of the order of
+        the main deal's (so a release does not mix millions and trillions)."""
+        text = (amount or self.deal_amount.part(self.rng, 0.05, 1.2)).text()
         if approx and self.rng.random() < 0.2:
             text = f"{self.rng.choice(APPROXIMATORS)} {text}"
         return text
