@@ -436,7 +436,7 @@ BRAND_EVENTS = [
 ]
 # generic references to an event (never labelled)
 EVENT_REFERENCES = ["the event", "the meet", "the gathering"]
-DURATIONS = ["two-day", "three-day", "four-day", "five-day"]
+DURATIONS = ["two", "three", "four", "five"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 # newswire `concluded Monday in <City>, the capital of <Region>`
 CAPITAL_OF = {
@@ -489,4 +489,6 @@ FORBIDDEN_EVENT_PATTERNS = [
     r"Kenya-China",
     r"Northeast Asia",
     r"Liaoning",
+    # the gold seeds' headline names a `... Investment and Trade Conference with a Total Value`
+    r"Investment and Trade Conference",
 ]

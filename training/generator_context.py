@@ -176,6 +176,7 @@ class Context:
         self.agency = rng.choice(self.region["agencies"])
         pattern, cur_style = rng.choice(self.region["currency"])
         self.currency = (pattern, cur_style)
+        self.days = rng.choice(DURATIONS)  # `three`: the same length wherever it is said
         self.keys = 0
         self.main_keys: list[str] = []  # every mention of the main event, for one EQUIV line
         self.defined = False  # the acronym has been defined in brackets
@@ -256,7 +257,7 @@ class Context:
     def reference(self) -> str:
         """A generic reference to the event (no mention): `the three-day forum`, `the meet`."""
         if self.rng.random() < 0.5 and not self.names.brand:
-            return f"the {self.rng.choice(DURATIONS)} {self.names.kind}"
+            return f"the {self.days}-day {self.names.kind}"
         return self.rng.choice([*EVENT_REFERENCES, f"the {self.names.kind}"])
 
     def body(self) -> str:

@@ -155,8 +155,8 @@ def lead_event_then_deals(c: Context, first_mention: str) -> Unit:
         [
             f"{cap(ev)} concluded {c.rng.choice(WEEKDAYS)} {_where(c)}, drawing {people} from "
             f"{countries}.",
-            f"{cap(ev)} closed on {c.date()} {_where(c)}, after {c.rng.choice(['three', 'four'])} "
-            f"days of exhibitions, matchmaking sessions and site visits.",
+            f"{cap(ev)} closed on {c.date()} {_where(c)}, after {c.days} days of "
+            "exhibitions, matchmaking sessions and site visits.",
             f"{more_than} attended {ev}, which ended {c.rng.choice(WEEKDAYS)} "
             f"{_where(c)}, with a call to deepen cooperation with {m(c.other_place, 'GPE')}.",
         ]
