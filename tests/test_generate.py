@@ -2,6 +2,7 @@
 event aliases grouped with EQUIV, restated headline deals, hard negatives; never a relation
 beyond the neighbouring sentence or between a title and the body; same seed, same output."""
 
+import json
 import re
 
 import pytest
@@ -167,7 +168,7 @@ def test_title_states_the_deal_the_lead_and_body_restate(docs):
         assert heading_flags(doc.text, spans)[0]
         index = sentence_index(doc.text)
         for fact in build_facts(doc):
-            sentences = [index[s] for s, _ in __import__("json").loads(fact.mention_spans)]
+            sentences = [index[s] for s, _ in json.loads(fact.mention_spans)]
             if 0 in sentences and len(sentences) > 1:
                 restated += 1
                 three += len(set(sentences) - {0}) >= 2

@@ -6,6 +6,7 @@ from the generator's templates), so the generated corpus can be counted and test
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections import Counter
@@ -186,7 +187,7 @@ def _restated(doc: AnnotatedDoc, found: Counter[str], index: list[int], title) -
         return
     text = doc.text
     for fact in build_facts(doc):
-        starts = [s for s, _ in __import__("json").loads(fact.mention_spans)]
+        starts = [s for s, _ in json.loads(fact.mention_spans)]
         sentences = [index[s] for s in starts]
         if title in sentences and any(s != title for s in sentences):
             found["title_restated"] += 1
