@@ -1,15 +1,19 @@
 """Seeded generator of annotated press releases for data augmentation.
 
-Documents are assembled from sentence templates (positives, breakdowns, conversions and hard
-negatives) filled from `training.gazetteers`, written in the inline markup of
+Documents are assembled from sentence templates (`training.templates`: positives, breakdowns,
+conversions, hard negatives, and the schema v2 constructions: deals stated across two
+sentences, events named by acronyms, short names, editions and brand names, headline deals
+restated in the body) filled from `training.gazetteers`, written in the inline markup of
 `pressdeals.inline` and parsed, so generated and hand-written documents share one code path.
 Generated documents go to their own folder so that each kind can be measured.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import tempfile
 import textwrap
 from bisect import bisect_right
 from collections.abc import Callable
@@ -18,275 +22,147 @@ from pathlib import Path
 from pressdeals.brat import write_brat
 from pressdeals.document import AnnotatedDoc, Entity, Relation
 from pressdeals.inline import parse_inline
-from pressdeals.training.gazetteers import (
-    APPROXIMATORS,
-    EVENT_TOPICS,
-    EVENT_TYPES,
-    MONTHS,
-    NUMBER_WORDS,
-    ORDINALS,
-    PEOPLE_NOUNS,
-    REGIONS,
-    SCALES,
-    SIGNED_NOUNS,
-    SIGNED_VERBS,
-)
+from pressdeals.pipeline.text import sentence_index
+from pressdeals.training import templates as t
+from pressdeals.training.constructions import relation_problems
+from pressdeals.training.generator_context import Context
 
-
-def m(text: str, label: str, key: str | None = None) -> str:
-    return f"[{text}]{{{label}{'#' + key if key else ''}}}"
-
-
-class Context:
-    """What one generated document is about, and helpers to write its mentions."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.region = REGIONS[rng.choice(list(REGIONS))]
-        self.place = rng.choice(self.region["places"])
-        self.other_place = rng.choice([p for p in self.region["places"] if p != self.place])
-        kind = rng.choice(EVENT_TYPES)
-        self.event_kind = kind.split()[-1].lower()
-        name = f"{self.place.split()[0]} {rng.choice(EVENT_TOPICS)} {kind}"
-        prefix = rng.choice(["", f"{rng.randint(2019, 2026)} ", f"{rng.choice(ORDINALS)} "])
-        self.event = prefix + name
-        self.short_event = name if prefix else f"{self.place.split()[0]} {kind}"
-        self.agency = rng.choice(self.region["agencies"])
-        self.keys = 0
-
-    def key(self) -> str:
-        self.keys += 1
-        return f"k{self.keys}"
-
-    def body(self) -> str:
-        return self.rng.choice(self.region["bodies"]).format(p=self.place.split(",")[0])
-
-    def company(self) -> str:
-        return self.rng.choice(self.region["companies"])
-
-    def number(self, low: int, high: int, words_ok: bool = True) -> tuple[int, str]:
-        n = self.rng.randint(low, high)
-        if words_ok and n in NUMBER_WORDS and self.rng.random() < 0.5:
-            return n, NUMBER_WORDS[n]
-        return n, f"{n:,}" if self.rng.random() < 0.8 else str(n)
-
-    def count(self, noun: str, low: int = 5, high: int = 400, approx: bool = True) -> str:
-        _, text = self.number(low, high)
-        if approx and self.rng.random() < 0.2:
-            text = f"{self.rng.choice(APPROXIMATORS)} {text}"
-        elif self.rng.random() < 0.05:
-            a = self.rng.randint(low, high)
-            text = f"{a} to {a + self.rng.randint(2, 20)}"
-        return f"{text} {noun}"
-
-    def money(self, approx: bool = True) -> str:
-        pattern, style = self.rng.choice(self.region["currency"])
-        scale, short = self.rng.choice(SCALES)
-        value = round(self.rng.uniform(1, 900), self.rng.choice([0, 1, 2, 3]))
-        n = f"{value:,}" if value != int(value) else f"{int(value):,}"
-        if style in ("crore",):
-            n = f"{self.rng.randint(50, 90000):,}"
-        if style == "lakhcrore":
-            n = f"{self.rng.uniform(0.5, 5):.1f}"
-        text = pattern.format(
-            n=n,
-            s=scale,
-            s_short=short,
-            approx=self.rng.choice(APPROXIMATORS),
-            u=f"{value / 7:.2f}",
-            s2=scale,
-        )
-        if approx and self.rng.random() < 0.2 and "(" not in text:
-            text = f"{self.rng.choice(APPROXIMATORS)} {text}"
-        return text
-
-    def date(self) -> str:
-        return f"{self.rng.choice(MONTHS)} {self.rng.randint(1, 28)}"
-
-
-Sentence = tuple[str, list[str]]  # inline text, relation lines
-
-
-def title(c: Context) -> Sentence:
-    k_c, k_m, k_e = c.key(), c.key(), c.key()
-    noun = c.rng.choice(["Projects", "Deals", "Agreements", "Contracts"])
-    options = [
-        (
-            f"{m(c.count(noun, approx=False), 'COUNT', k_c)} Signed at {m(c.event, 'EVENT', k_e)} "
-            f"with a Total Value of {m(c.money(False), 'MONEY', k_m)}",
-            [f"VALUE {k_c} {k_m}", f"SIGNED_AT {k_c} {k_e}"],
-        ),
-        (
-            f"Deals Worth {m(c.money(False), 'MONEY', k_m)} Reached at "
-            f"{m(c.short_event, 'EVENT', k_e)}",
-            [f"SIGNED_AT {k_m} {k_e}"],
-        ),
-        (
-            f"{m(c.event, 'EVENT', k_e)} Closes with "
-            f"{m(c.count(noun.lower(), approx=False), 'COUNT', k_c)} "
-            f"Worth {m(c.money(False), 'MONEY', k_m)}",
-            [f"VALUE {k_c} {k_m}", f"SIGNED_AT {k_c} {k_e}"],
-        ),
-        (f"{m(c.place, 'GPE')} to Host {m(c.event, 'EVENT')} in {c.rng.choice(MONTHS)}", []),
-    ]
-    return c.rng.choices(options, weights=[4, 2, 3, 1])[0]
-
-
-def dateline(c: Context) -> Sentence:
-    year = c.rng.randint(2019, 2026)
-    if c.rng.random() < 0.5:
-        return (
-            f"{m(c.place.upper() if c.rng.random() < 0.6 else c.place, 'GPE')}, "
-            f"{m(c.region['country'], 'GPE')}, {c.date()}, {year} /{m(c.agency, 'ORG')}/ --",
-            [],
-        )
-    return f"{m(c.place, 'GPE')}, {c.date()} ({m(c.agency, 'ORG')}) --", []
-
-
-def lead(c: Context) -> Sentence:
-    k_c, k_m, k_e, k_m2 = c.key(), c.key(), c.key(), c.key()
-    noun, verb = c.rng.choice(SIGNED_NOUNS), c.rng.choice(SIGNED_VERBS)
-    rels = [f"VALUE {k_c} {k_m}", f"SIGNED_AT {k_c} {k_e}"]
-    money = m(c.money(), "MONEY", k_m)
-    if c.rng.random() < 0.2:
-        converted = f"{c.rng.choice(APPROXIMATORS)} US${c.rng.uniform(0.1, 90):.2f} billion"
-        money += f" ({m(converted, 'MONEY', k_m2)})"
-        rels.append(f"VALUE {k_c} {k_m2}")
-    return c.rng.choice(
-        [
-            (
-                f"A total of {m(c.count(noun), 'COUNT', k_c)} worth {money} were {verb} at the "
-                f"{m(c.event, 'EVENT', k_e)} in {m(c.place, 'GPE')} on {c.date()}, the "
-                f"{m(c.body(), 'ORG')} said.",
-                rels,
-            ),
-            (
-                f"The {m(c.event, 'EVENT', k_e)} concluded in {m(c.place, 'GPE')} with "
-                f"{m(c.count(noun), 'COUNT', k_c)} {verb}, with a total value of {money}.",
-                rels,
-            ),
-            (
-                f"Officials {verb} {m(c.count(noun), 'COUNT', k_c)} with a combined investment of "
-                f"{money} during the {m(c.event, 'EVENT', k_e)}.",
-                rels,
-            ),
-        ]
-    )
-
-
-def generic_event(c: Context) -> Sentence:
-    k_c, k_m = c.key(), c.key()
-    return (
-        f"During the {c.event_kind}, {m(c.count(c.rng.choice(SIGNED_NOUNS)), 'COUNT', k_c)} "
-        f"valued at {m(c.money(), 'MONEY', k_m)} were {c.rng.choice(SIGNED_VERBS)}.",
-        [f"VALUE {k_c} {k_m}"],
-    )
-
-
-def breakdown(c: Context) -> Sentence:
-    k1, k2, k3, k4 = c.key(), c.key(), c.key(), c.key()
-    return (
-        f"Among them, {m(c.count('foreign-funded projects', 2, 60, False), 'COUNT', k1)} "
-        f"carry an investment of {m(c.money(), 'MONEY', k2)}, while "
-        f"{m(c.count('domestic projects', 2, 90, False), 'COUNT', k3)} account for "
-        f"{m(c.money(), 'MONEY', k4)}.",
-        [f"VALUE {k1} {k2}", f"VALUE {k3} {k4}"],
-    )
-
-
-def company_deal(c: Context) -> Sentence:
-    k_c, k_m, k_e = c.key(), c.key(), c.key()
-    return (
-        f"{m(c.company(), 'ORG')} {c.rng.choice(SIGNED_VERBS)} "
-        f"{m(c.count(c.rng.choice(SIGNED_NOUNS), 2, 12, False), 'COUNT', k_c)} worth "
-        f"{m(c.money(), 'MONEY', k_m)} with partners from {m(c.other_place, 'GPE')} at the "
-        f"{m(c.short_event, 'EVENT', k_e)}.",
-        [f"VALUE {k_c} {k_m}", f"SIGNED_AT {k_c} {k_e}"],
-    )
-
-
-def money_only(c: Context) -> Sentence:
-    k_m, k_e = c.key(), c.key()
-    return (
-        f"Purchase deals worth {m(c.money(), 'MONEY', k_m)} were also sealed at the "
-        f"{m(c.short_event, 'EVENT', k_e)}.",
-        [f"SIGNED_AT {k_m} {k_e}"],
-    )
-
-
-def threshold(c: Context) -> Sentence:
-    _, a = c.number(2, 40, words_ok=False)
-    return (f"Of these, {m(a, 'COUNT')} exceeded {m(c.money(False), 'MONEY')} each.", [])
-
-
-def planned(c: Context) -> Sentence:
-    return (
-        f"Organisers expect a further {m(c.count(c.rng.choice(SIGNED_NOUNS)), 'COUNT')} worth "
-        f"{m(c.money(), 'MONEY')} to be signed before the end of the year.",
-        [],
-    )
-
-
-def trade_volume(c: Context) -> Sentence:
-    return (
-        f"Trade between {m(c.place, 'GPE')} and {m(c.other_place, 'GPE')} reached "
-        f"{m(c.money(), 'MONEY')} last year, up {c.rng.randint(2, 60)}.{c.rng.randint(0, 9)}"
-        " percent.",
-        [],
-    )
-
-
-def attendance(c: Context) -> Sentence:
-    return (
-        f"The {c.event_kind} drew {m(c.count(c.rng.choice(PEOPLE_NOUNS), 50, 9000), 'COUNT')} "
-        f"from {m(c.count('countries and regions', 8, 120), 'COUNT')}.",
-        [],
-    )
-
-
-def hosts(c: Context) -> Sentence:
-    return (
-        f"The {m(c.short_event, 'EVENT')} was hosted by the {m(c.body(), 'ORG')} together with "
-        f"{m(c.company(), 'ORG')}.",
-        [],
-    )
-
-
-def footer(c: Context) -> Sentence:
-    return f"Source: {m(c.body(), 'ORG')}", []
-
-
-BODY: list[tuple[Callable[[Context], Sentence], float]] = [
-    (generic_event, 0.5),
-    (breakdown, 0.5),
-    (company_deal, 0.5),
-    (money_only, 0.3),
-    (threshold, 0.4),
-    (planned, 0.4),
-    (trade_volume, 0.4),
-    (attendance, 0.6),
-    (hosts, 0.5),
+# share of documents written with the schema v2 constructions; of those, the share whose main
+# deal is stated only across two sentences (about a third of all documents)
+V2_SHARE = 0.5
+ACROSS_SHARE = 0.68
+# body units: (template, probability) for every document, and the v2 additions
+BODY: list[tuple[Callable[[Context], t.Unit | None], float]] = [
+    (t.generic_event, 0.5),
+    (t.company_deal, 0.5),
+    (t.money_only, 0.3),
+    (t.planned, 0.4),
+    (t.trade_volume, 0.4),
+    (t.attendance, 0.6),
+    (t.hosts, 0.5),
 ]
+V2_BODY: list[tuple[Callable[[Context], t.Unit | None], float]] = [
+    (t.restatement, 0.5),
+    (t.inner_event, 0.25),
+    (t.pledged, 0.3),
+    (t.under_negotiation, 0.3),
+    (t.proposals, 0.3),
+    (t.next_edition, 0.2),
+]
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?]) (?=[A-Z\[])")
+_EVENT_KEY = re.compile(r"\{EVENT#(\w+)\}")
+
+
+class GeneratorError(RuntimeError):
+    """A template produced a document that breaks the schema (a bug in the templates)."""
+
+
+def _units(c: Context, rng: random.Random, v2: bool) -> list[t.Unit]:
+    """Lead, its breakdown and the shuffled body of one document, in text order."""
+    first = "formal"
+    if v2 and c.names.acronym:
+        first = rng.choice(["define", "define", "define_reversed"])
+    if v2 and rng.random() < ACROSS_SHARE:
+        lead = rng.choice(t.ACROSS_LEADS)(c, first)
+    else:
+        lead = t.lead(c, first)
+    units = [lead]
+    if rng.random() < 0.5:
+        units.append(t.breakdown(c, lead.signing_event))
+    if rng.random() < 0.3:
+        units.append(t.threshold(c))
+    if v2 and rng.random() < 0.35:
+        units.append(t.previous_edition(c))
+    chosen = [f for f, p in BODY if rng.random() < p]
+    if v2:
+        chosen += [f for f, p in V2_BODY if rng.random() < p]
+    rng.shuffle(chosen)
+    body = [f(c) for f in chosen]
+    return _place_generic([u for u in units if u], [u for u in body if u], c)
+
+
+def _last_sentence(unit: t.Unit) -> str:
+    return _SENTENCE_BREAK.split(unit.text)[-1]
+
+
+def _place_generic(core: list[t.Unit], body: list[t.Unit], c: Context) -> list[t.Unit]:
+    """Put each sentence that refers to the event without naming it (`during the fair`) after
+    one that names no other event, and link its deal to the main event when the sentence
+    before names it (decision 14): the schema's reading of such a pair."""
+    main = set(c.main_keys)
+    units = core + [u for u in body if not u.follows_event]
+    for unit in (u for u in body if u.follows_event):
+        places = [
+            (i, keys)
+            for i in range(len(core), len(units) + 1)
+            if (keys := set(_EVENT_KEY.findall(_last_sentence(units[i - 1])))) <= main
+        ]
+        if not places:  # every sentence before names another event: leave this one out
+            continue
+        i, keys = c.rng.choice(places)
+        if keys:
+            unit.relations.append(f"SIGNED_AT {unit.follows_event} {sorted(keys)[0]}")
+            unit.tags += ("signed_at_previous",)
+        units.insert(i, unit)
+    return units
 
 
 def generate_document(
     rng: random.Random, doc_id: str, wrap_probability: float = 0.3
 ) -> AnnotatedDoc:
-    c = Context(rng)
-    parts: list[Sentence] = [title(c), dateline(c), lead(c)]
-    body = [f for f, p in BODY if rng.random() < p]
-    rng.shuffle(body)
-    parts += [f(c) for f in body]
+    v2 = rng.random() < V2_SHARE
+    style = rng.choices(["acronym", "brand", "plain"], weights=[6, 3, 1])[0] if v2 else "plain"
+    c = Context(rng, style)
+    head, dl = t.title(c), t.dateline(c)
+    rest = _units(c, rng, v2)
     if rng.random() < 0.5:
-        parts.append(footer(c))
-    head, dl, *rest = parts
-    lines = [head[0], "", dl[0] + " " + " ".join(s for s, _ in rest[:2])]
+        rest.append(t.footer(c))
+    lines = [head.text, "", dl.text + " " + " ".join(u.text for u in rest[:2])]
     for i in range(2, len(rest), 2):
-        lines += ["", " ".join(s for s, _ in rest[i : i + 2])]
-    relations = [r for _, rels in parts for r in rels]
-    doc = parse_inline("\n".join(lines) + "\n=== relations\n" + "\n".join(relations) + "\n", doc_id)
+        lines += ["", " ".join(u.text for u in rest[i : i + 2])]
+    relations = [r for u in (head, dl, *rest) for r in u.relations]
+    if len(c.main_keys) > 1:
+        relations.append("EQUIV " + " ".join(c.main_keys))
+    source = "\n".join(lines) + "\n=== relations\n" + "\n".join(relations) + "\n"
+    doc = nearest_signed_at(parse_inline(source, doc_id))
+    if problems := relation_problems(doc):
+        raise GeneratorError(f"{doc_id}: {problems[0]}\n{doc.text}")
     if rng.random() < wrap_probability:
-        doc = hard_wrap(doc, rng.randint(64, 80), blank_lines=rng.random() < 0.5)
+        wrapped = hard_wrap(doc, rng.randint(64, 80), blank_lines=rng.random() < 0.5)
+        # a wrap can (rarely) move a sentence boundary: keep the text unwrapped then
+        if not relation_problems(wrapped) and _same_sentences(doc, wrapped):
+            doc = wrapped
+    return doc
+
+
+def _same_sentences(doc: AnnotatedDoc, wrapped: AnnotatedDoc) -> bool:
+    """Whether every relation's arguments are as many sentences apart after wrapping."""
+    before, after = sentence_index(doc.text), sentence_index(wrapped.text)
+    return [before[r.head.start] - before[r.tail.start] for r in doc.relations] == [
+        after[r.head.start] - after[r.tail.start] for r in wrapped.relations
+    ]
+
+
+def nearest_signed_at(doc: AnnotatedDoc) -> AnnotatedDoc:
+    """Point each SIGNED_AT at the schema's mention of its event: the nearest one (in
+    characters) in the head's sentence, else the nearest in the sentence the template named."""
+    index = sentence_index(doc.text)
+    group_of = {e: group for group in doc.aliases for e in group}
+
+    def gap(a: Entity, b: Entity) -> int:
+        return max(b.start - a.end, a.start - b.end, 0)
+
+    relations = []
+    for rel in doc.relations:
+        if rel.label == "SIGNED_AT" and rel.tail in group_of:
+            group = group_of[rel.tail]
+            pool = [e for e in group if index[e.start] == index[rel.head.start]] or [
+                e for e in group if index[e.start] == index[rel.tail.start]
+            ]
+            tail = min(pool, key=lambda e: (gap(rel.head, e), e.start))
+            rel = Relation(rel.head, tail, rel.label)
+        relations.append(rel)
+    doc.relations = relations
     return doc
 
 
@@ -323,7 +199,8 @@ def hard_wrap(doc: AnnotatedDoc, width: int, blank_lines: bool) -> AnnotatedDoc:
 
     ents = {e: move(e) for e in doc.entities}
     rels = [Relation(ents[r.head], ents[r.tail], r.label) for r in doc.relations]
-    return AnnotatedDoc(doc.id, text, list(ents.values()), rels)
+    aliases = [tuple(ents[e] for e in group) for group in doc.aliases]
+    return AnnotatedDoc(doc.id, text, list(ents.values()), rels, aliases)
 
 
 def _double_paragraph_breaks(text: str, original: str, shift: list[int]) -> tuple[str, list[int]]:
@@ -344,6 +221,14 @@ def generate(
 
 
 def write_generated(n: int, seed: int, folder: Path) -> int:
-    for doc in generate(n, seed):
-        write_brat(doc, folder)
+    """Write the documents into `folder` (brat): all of them are written to a temporary
+    folder beside it first and then moved in, so a failure leaves the old files whole."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = generate(n, seed)
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.") as tmp:
+        for doc in docs:
+            write_brat(doc, Path(tmp))
+        for path in sorted(Path(tmp).iterdir()):
+            os.replace(path, folder / path.name)
     return n
