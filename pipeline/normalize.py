@@ -111,6 +111,11 @@ _SCALES = {
     "trln": 10**12,
     "trillions": 10**12,
     "quadrillion": 10**15,
+    # Indonesian and Malay scale words, kept in English releases ("Rp 4.5 triliun")
+    "juta": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "triliun": 10**12,
 }
 # Indian grouping ("1,18,420 crore") first, then thousands separators, then plain digits. A
 # stray space after a group's comma ("57, 241 projects", "2, 61, 430 MSMEs") is still one

@@ -30,9 +30,12 @@ def load(model: str | Path | None = None, **overrides: Any) -> Language:
     `spacy.load` (`disable`, `exclude`, `config`...)."""
     import spacy
 
+    from pressdeals.backend import fastest_ops
+
     target = SHIPPED_MODEL if model is None else model
     try:
-        return spacy.load(target, **overrides)
+        with fastest_ops():
+            return spacy.load(target, **overrides)
     except OSError as exc:
         hint = ""
         if model is None:

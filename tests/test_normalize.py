@@ -22,6 +22,8 @@ from pressdeals.pipeline.normalize import parse_count, parse_money
         ("Rs. 850 crore", 850e7, "INR", None),
         ("₹45 lakh", 45e5, "INR", None),
         ("AED 3.4 billion", 3.4e9, "AED", None),
+        ("Rp 4.5 triliun", 4.5e12, "IDR", None),
+        ("Rp 12 miliar", 12e9, "IDR", None),
         ("SR 2 billion", 2e9, "SAR", None),
         ("₦50 billion", 50e9, "NGN", None),
         ("N50bn", 50e9, "NGN", None),

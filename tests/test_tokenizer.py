@@ -53,3 +53,15 @@ def test_single_letter_currencies_stay_glued_but_read(blank, letter):
     parsed = parse_money(f"{letter}12.5bn")
     assert parsed.amount == pytest.approx(12.5e9)
     assert parsed.currency == GLUED_ONLY[letter]
+
+
+def test_glued_currency_prefix_only_matches_at_the_start():
+    """Every alternative of the currency prefix is anchored: a marker inside a word
+    ("XCOP1.5bn") is not a prefix (an unanchored one also made every search scan the word)."""
+    from pressdeals.pipeline.tokenizer import blank_nlp
+
+    search = blank_nlp().tokenizer.prefix_search
+    assert search("XCOP1.5bn") is None
+    assert search("dCOP800m") is None
+    assert search("COP1.1tn").group() == "COP"
+    assert search("KSh3bn").group() == "KSh"

@@ -1,0 +1,100 @@
+"""The matrix backend for the pipeline's models, chosen by measuring it on this machine.
+
+thinc multiplies matrices with blis by default. A blis wheel without a kernel for the CPU
+falls back to generic reference code: on this project's machines (AMD family 25) that made
+tagging about 1.4x slower than numpy's OpenBLAS on one thread, with identical outputs. So
+`measured_choice()` times one matrix product of the tok2vec's shape with both and keeps the
+faster. Set `PRESSDEALS_OPS=blis` or `=numpy` to skip the measurement.
+
+Models take their ops when they are built, so the choice must be made before `spacy.load`
+(`pressdeals.load` does this) or in a config's `[nlp.before_creation]` for training.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from functools import cache
+
+import numpy
+from spacy.util import registry
+from thinc.api import NumpyOps, set_current_ops, use_ops
+
+ENV = "PRESSDEALS_OPS"
+CHOICES = ("blis", "numpy")
+# tokens x (width * window pieces) by (width * window pieces) x (width * maxout pieces):
+# the product that dominates en_core_web_sm's tok2vec and so the shipped pipeline
+SHAPE = (2048, 288, 288)
+
+
+class BackendError(ValueError):
+    """An unknown value in PRESSDEALS_OPS."""
+
+
+def _time_gemm(ops: NumpyOps, repeats: int = 5) -> float:
+    rows, inner, cols = SHAPE
+    rng = numpy.random.default_rng(0)
+    x = rng.random((rows, inner), dtype="float32")
+    w = rng.random((inner, cols), dtype="float32")
+    ops.gemm(x, w)  # warm-up: first calls load kernels
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        ops.gemm(x, w)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _one_blas_thread() -> Callable[[], None]:
+    """Limit OpenBLAS to one thread unless the user set a thread count: tagging runs in
+    parallel by processes, and a BLAS thread per core in each process only contends."""
+    if any(os.environ.get(v) for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")):
+        return lambda: None
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return lambda: None
+    limits = threadpool_limits(limits=1, user_api="blas")
+    return limits.restore_original_limits
+
+
+@cache
+def measured_choice() -> str:
+    """'numpy' or 'blis', whichever multiplies the tok2vec's matrices faster here (once per
+    process; PRESSDEALS_OPS overrides)."""
+    forced = os.environ.get(ENV, "").strip().lower()
+    if forced:
+        if forced not in CHOICES:
+            raise BackendError(f"{ENV}={forced!r}: use one of {', '.join(CHOICES)}")
+        return forced
+    restore = _one_blas_thread()
+    blis = _time_gemm(NumpyOps(use_blis=True))
+    plain = _time_gemm(NumpyOps(use_blis=False))
+    restore()
+    # keep blis (thinc's default) unless numpy is clearly faster
+    return "numpy" if plain < 0.9 * blis else "blis"
+
+
+def fastest_ops():
+    """A context in which models are built with the measured faster backend:
+    `with fastest_ops(): nlp = spacy.load(...)`. Models keep the ops they were built with."""
+    choice = measured_choice()
+    if choice == "numpy":
+        _one_blas_thread()
+    return use_ops("numpy", use_blis=choice == "blis")
+
+
+@registry.callbacks("pressdeals.fastest_ops.v1")
+def create_fastest_ops_callback() -> Callable[[type], type]:
+    """`[nlp.before_creation]` callback: build the pipeline's models with the measured
+    faster backend (in `spacy train`, and in `spacy.load` of a pipeline trained with it)."""
+
+    def before_creation(lang_cls: type) -> type:
+        choice = measured_choice()
+        if choice == "numpy":
+            _one_blas_thread()
+        set_current_ops(NumpyOps(use_blis=choice == "blis"))
+        return lang_cls
+
+    return before_creation
