@@ -48,3 +48,19 @@ def test_trimming_can_be_turned_off():
     doc = nlp.make_doc("the “Summer Expo” forum")
     doc.ents = [Span(doc, 1, 3, label="EVENT")]
     assert [e.text for e in EntityFilter(["EVENT"], "aux", trim=False)(doc).ents] == ["“Summer"]
+
+
+def test_an_ordinal_or_year_just_before_an_event_joins_it():
+    text = "The sixth Gulf Agri Expo and the 17th Delta Fair met the 2022 Coast Summit."
+    spans = [("Gulf Agri Expo", "EVENT"), ("Delta Fair", "EVENT"), ("Coast Summit", "EVENT")]
+    assert _filtered(text, spans) == [
+        ("sixth Gulf Agri Expo", "EVENT"),
+        ("17th Delta Fair", "EVENT"),
+        ("2022 Coast Summit", "EVENT"),
+    ]
+
+
+def test_an_edition_is_not_taken_from_another_entity_or_given_to_non_events():
+    text = "In 2022 Lagos hosted 12 deals; the inaugural Delta Fair."
+    spans = [("2022", "COUNT"), ("Lagos", "GPE"), ("Delta Fair", "EVENT")]
+    assert _filtered(text, spans) == [("2022", "COUNT"), ("Lagos", "GPE"), ("Delta Fair", "EVENT")]
