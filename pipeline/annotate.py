@@ -71,7 +71,7 @@ def annotate(
 ) -> Iterator[AnnotatedDoc]:
     """Tag `(id, text)` pairs; yields one AnnotatedDoc per input, in order. With
     `n_process` above 1, worker processes tag chunks of them (`pipeline.processes`), with
-    the same results; a worker that dies raises `processes.WorkerDied`.
+    the same results; a worker that dies raises `processes.WorkerError`.
 
     `label_map` renames entity labels (and drops those it does not name), for pipelines
     trained on another scheme such as `en_core_web_sm`.

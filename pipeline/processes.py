@@ -10,7 +10,7 @@ on in input order and keeps at most `IN_FLIGHT` chunks per worker, so memory sta
 Why not spaCy's `nlp.pipe(n_process=N)`: a worker that died there left the run waiting
 forever, and its workers tag outside memory zones, so their vocab grew with every new
 string. Here `concurrent.futures` notices a dead worker (the pool breaks) and the run stops
-with `WorkerDied`. There is no restart: whatever killed a worker (the kernel's OOM killer, a
+with `WorkerError`. There is no restart: whatever killed a worker (the kernel's OOM killer, a
 document that crashes the pipeline's C code) would most likely kill the next one too; the
 caller keeps what was written and `pressdeals tag --resume` goes on from there.
 """
@@ -39,8 +39,9 @@ CHUNK_CHARS = 4 * BATCH_CHARS  # ... and at most this many characters, whatever 
 IN_FLIGHT = 2  # chunks per worker: one being tagged and one waiting, so no worker idles
 
 
-class WorkerDied(RuntimeError):
-    """A worker process died or could not start; the message says which and why."""
+class WorkerError(RuntimeError):
+    """A worker process died, or the workers could not be started; the message says which
+    and why."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _tag_chunk(
     isolate_failures: bool,
 ) -> list[AnnotatedDoc | TagFailure]:
     if _NLP is None:
-        raise WorkerDied(f"a worker process could not load the pipeline: {_START_ERROR}")
+        raise WorkerError(f"a worker process could not load the pipeline: {_START_ERROR}")
     try:
         docs: list[AnnotatedDoc | TagFailure] = list(
             annotate(_NLP, chunk, batch_size=batch_size, label_map=label_map)
@@ -148,7 +149,15 @@ class _Pool:
             "wb", prefix="pressdeals-pipeline-", suffix=".pickle", delete=False
         ) as fh:
             self.nlp_file = Path(fh.name)
-            pickle.dump(nlp, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                pickle.dump(nlp, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # a component defined inside a function, a lambda...
+                fh.close()
+                self.nlp_file.unlink(missing_ok=True)
+                raise WorkerError(
+                    f"cannot send the pipeline to worker processes ({type(exc).__name__}: "
+                    f"{exc}): its components must be importable; tag with one process"
+                ) from None
         self.executor = ProcessPoolExecutor(
             n_process,
             mp_context=multiprocessing.get_context("spawn"),
@@ -161,7 +170,7 @@ class _Pool:
         try:
             future = self.executor.submit(_tag_chunk, *args)
         except BrokenProcessPool:
-            raise WorkerDied(self._died()) from None
+            raise WorkerError(self._died()) from None
         # workers start on demand: remember each one to name it if it dies
         self.processes.update(getattr(self.executor, "_processes", None) or {})
         return future
@@ -170,7 +179,7 @@ class _Pool:
         try:
             return future.result()
         except BrokenProcessPool:
-            raise WorkerDied(self._died()) from None
+            raise WorkerError(self._died()) from None
 
     def _died(self) -> str:
         return f"{_death(self.processes)} while tagging"
@@ -196,7 +205,7 @@ def tag_in_processes(
     """Tag `(id, text)` pairs in `n_process` worker processes; one result per input, in
     order. A document the pipeline raises on raises here too, unless `isolate_failures`:
     then it comes back as a `TagFailure` and the rest go on. A dead worker raises
-    `WorkerDied`; the results handed on before it are complete."""
+    `WorkerError`; the results handed on before it are complete."""
     pool = _Pool(nlp, n_process)
     waiting: deque[tuple[Future, list[tuple[str, str]]]] = deque()
 

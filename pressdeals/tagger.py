@@ -26,7 +26,7 @@ from pressdeals.document import AnnotatedDoc, Entity, Relation
 from pressdeals.inputs import InputDoc, InputError, Item
 from pressdeals.pipeline.annotate import annotate
 from pressdeals.pipeline.deals import build_facts
-from pressdeals.pipeline.processes import TagFailure, WorkerDied, failure_message, tag_in_processes
+from pressdeals.pipeline.processes import TagFailure, WorkerError, failure_message, tag_in_processes
 from pressdeals.records import model_info, tagged_record
 from pressdeals.writers import (
     WRITERS,
@@ -284,7 +284,7 @@ def run_tag(
         progress.tick(n_words)
 
     complete = False
-    died: WorkerDied | None = None
+    died: WorkerError | None = None
     try:
         parts: list[AnnotatedDoc] = []
         failure: str | None = None
@@ -309,7 +309,7 @@ def run_tag(
                     write_error(item, f"cannot build the record: {type(exc).__name__}: {exc}")
             parts, failure = [], None
         complete = True
-    except WorkerDied as exc:  # the partial output is closed below, then the run stops
+    except WorkerError as exc:  # the partial output is closed below, then the run stops
         died = exc
     finally:
         summary.seconds = time.perf_counter() - started
@@ -328,7 +328,7 @@ def run_tag(
         kept = [
             partial_path(p) if partial_path(p).exists() else p for p in summary.outputs
         ]
-        raise WorkerDied(
+        raise WorkerError(
             f"{died}; the {written:,} documents tagged before it are kept in "
             f"{', '.join(map(str, kept))}: rerun the same command with --resume to tag the rest"
         )

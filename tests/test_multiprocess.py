@@ -184,5 +184,5 @@ def test_a_worker_that_cannot_load_the_pipeline_says_so():
     from pressdeals.pipeline import processes
 
     processes._init_worker(b"not a pickle", b"")
-    with pytest.raises(processes.WorkerDied, match="could not load the pipeline: "):
+    with pytest.raises(processes.WorkerError, match="could not load the pipeline: "):
         processes._tag_chunk([("a", "text")], 8, None, True)
