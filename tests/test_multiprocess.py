@@ -85,16 +85,17 @@ def test_two_processes_give_the_records_of_one_process(tmp_path):
     be tagged in parts; chunks of 8 documents, so several chunks are in flight."""
     from pressdeals.tagger import PART_CHARS
 
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus/dev").glob("*.txt"))]
-    texts = texts[:30]
+    dev = sorted((ROOT / "corpus/dev").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in dev[:16]]
     wrapped = "\n".join(texts[0][i : i + 60] for i in range(0, len(texts[0]), 60))
-    long = "\n\n".join(texts[:40] * (PART_CHARS // len("".join(texts[:40])) + 1))
-    src = write_jsonl(tmp_path / "in.jsonl", [*texts[:12], wrapped, long, *texts[12:]])
+    long = "\n\n".join(texts * (PART_CHARS // len("".join(texts)) + 1))
+    assert len(long) > PART_CHARS
+    src = write_jsonl(tmp_path / "in.jsonl", [*texts[:8], wrapped, long, *texts[8:]])
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     assert tag(src, "--out", one, "--batch-size", 2).exit_code == 0
     assert tag(src, "--out", two, "--batch-size", 2, "--n-process", 2).exit_code == 0
     a, b = records(one), records(two)
-    assert len(a) == 32 and sum(len(r["entities"]) for r in a) > 100
+    assert len(a) == 18 and sum(len(r["entities"]) for r in a) > 100
     assert a == b
 
 
@@ -115,7 +116,7 @@ def test_a_bad_document_is_an_error_record_with_two_processes(tmp_path, fault_mo
 def test_a_worker_that_dies_ends_in_an_error_and_resume_completes(tmp_path, fault_model):
     """A real `pressdeals` process: exit status, the one error line, no traceback anywhere
     on stderr (workers included)."""
-    texts = [release(i, "DIE" if i == 70 else "") for i in range(120)]
+    texts = [release(i, "DIE" if i == 40 else "") for i in range(60)]
     src = write_jsonl(tmp_path / "in.jsonl", texts)
     out = tmp_path / "o.jsonl"
     flag = tmp_path / "kill-once"
@@ -134,13 +135,14 @@ def test_a_worker_that_dies_ends_in_an_error_and_resume_completes(tmp_path, faul
     assert str(partial) in line and not out.exists()
     written = len(records(partial))
     assert f"the {written:,} documents tagged before it" in line
-    assert 0 < written < 70
-    resumed = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, cwd=ROOT,
-                             env=env, timeout=300)
-    assert resumed.returncode == 0, resumed.stderr
-    assert f"{written} already done" in resumed.stderr
+    assert 0 < written <= 40  # at most the documents before the one that killed it
+    # in this process, and with one (workers are tested by the test below): the partial
+    # the dead run left is what is resumed
+    resumed = tag(src, "--out", out, "--model", fault_model, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert f"{written} already done" in resumed.output
     ids = [r["id"] for r in records(out)]
-    assert ids == sorted(ids) and sorted(set(ids)) == [f"d{i:03d}" for i in range(120)]
+    assert ids == sorted(ids) and sorted(set(ids)) == [f"d{i:03d}" for i in range(60)]
     single = tmp_path / "single.jsonl"
     assert tag(src, "--out", single, "--model", fault_model).exit_code == 0
     assert records(out) == records(single)
