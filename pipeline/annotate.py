@@ -25,13 +25,13 @@ from pressdeals.spacy_docs import from_spacy
 
 register_extensions()
 ENTITY_SETTERS = ("ner", "entity_ruler", "span_ruler")
-ZONE_DOCS = 1000  # documents per spaCy memory zone in single-process runs
+ZONE_DOCS = 1000  # documents per spaCy memory zone
 # spaCy's tokenizer caches nothing inside a memory zone, and without its cache tokenizing is
 # about 4x slower: the first WARM_DOCS documents a tokenizer sees run outside zones, so its
 # cache (10,000 chunks) fills with the run's own frequent words; the vocab keeps only them
 WARM_DOCS = 1000
 _warmed: dict[int, int] = {}  # id(tokenizer) -> documents it tokenized outside a zone
-BATCH_CHARS = 100_000  # characters per nlp.pipe batch in single-process runs (see _batches)
+BATCH_CHARS = 100_000  # characters per nlp.pipe batch (see _batches)
 
 
 class _Mapping:
@@ -67,21 +67,6 @@ def _read_doc(
     )
 
 
-def freeze_msgpack_hooks() -> None:
-    """Look srsly's msgpack hooks up once instead of on every (de)serialisation.
-
-    srsly asks catalogue for its encoders and decoders on each call, and catalogue rescans the
-    installed entry points each time (about 1 ms). With several processes every Doc crosses a
-    process boundary as msgpack, so the main process spent a third of its time there; the
-    hooks are registered at import time and do not change during a run.
-    """
-    import srsly.msgpack as msgpack
-
-    for registry in (msgpack.msgpack_encoders, msgpack.msgpack_decoders):
-        hooks = registry.get_all()
-        registry.get_all = lambda hooks=hooks: hooks
-
-
 def annotate(
     nlp: Language,
     docs: Iterable[tuple[str, str]],
@@ -90,16 +75,24 @@ def annotate(
     n_process: int = 1,
     label_map: dict[str, str] | None = None,
 ) -> Iterator[AnnotatedDoc]:
-    """Tag `(id, text)` pairs; yields one AnnotatedDoc per input, in order.
+    """Tag `(id, text)` pairs; yields one AnnotatedDoc per input, in order. With
+    `n_process` above 1, worker processes tag chunks of them (`pipeline.processes`), with
+    the same results; a worker that dies raises `processes.WorkerError`.
 
     `label_map` renames entity labels (and drops those it does not name), for pipelines
     trained on another scheme such as `en_core_web_sm`.
     """
-    # the offset maps stay in this process: nlp.pipe keeps order, so a FIFO pairs them with
-    # the docs coming back, and workers are sent nothing but the collapsed text
-    waiting: deque[tuple[str, str, _Mapping]] = deque()
     if n_process > 1:
-        freeze_msgpack_hooks()
+        # imported here: the worker processes run this module's single-process path
+        from pressdeals.pipeline.processes import tag_in_processes
+
+        yield from tag_in_processes(  # type: ignore[misc]  # only AnnotatedDocs: failures raise
+            nlp, docs, batch_size=batch_size, n_process=n_process, label_map=label_map
+        )
+        return
+    # the offset maps wait here while the pipeline tags: nlp.pipe keeps order, so a FIFO
+    # pairs them with the docs coming back
+    waiting: deque[tuple[str, str, _Mapping]] = deque()
 
     def flat_texts() -> Iterator[str]:
         for doc_id, text in docs:
@@ -107,11 +100,6 @@ def annotate(
             waiting.append((doc_id, text, mapping))
             yield mapping.flat
 
-    if n_process > 1:
-        for doc in nlp.pipe(flat_texts(), batch_size=batch_size, n_process=n_process):
-            doc_id, text, mapping = waiting.popleft()
-            yield _read_doc(doc, doc_id, text, mapping, label_map)
-        return
     # one process: tag in blocks inside spaCy memory zones, so the strings and lexemes that
     # each block adds to the vocab (every new number, name...) are freed and memory stays flat
     texts = flat_texts()

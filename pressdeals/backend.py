@@ -46,7 +46,7 @@ def _time_gemm(ops: NumpyOps, repeats: int = 5) -> float:
     return best
 
 
-def _one_blas_thread() -> Callable[[], None]:
+def one_blas_thread() -> Callable[[], None]:
     """Limit OpenBLAS to one thread unless the user set a thread count: tagging runs in
     parallel by processes, and a BLAS thread per core in each process only contends."""
     if any(os.environ.get(v) for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")):
@@ -68,7 +68,7 @@ def measured_choice() -> str:
         if forced not in CHOICES:
             raise BackendError(f"{ENV}={forced!r}: use one of {', '.join(CHOICES)}")
         return forced
-    restore = _one_blas_thread()
+    restore = one_blas_thread()
     blis = _time_gemm(NumpyOps(use_blis=True))
     plain = _time_gemm(NumpyOps(use_blis=False))
     restore()
@@ -81,7 +81,7 @@ def fastest_ops():
     `with fastest_ops(): nlp = spacy.load(...)`. Models keep the ops they were built with."""
     choice = measured_choice()
     if choice == "numpy":
-        _one_blas_thread()
+        one_blas_thread()
     return use_ops("numpy", use_blis=choice == "blis")
 
 
@@ -93,7 +93,7 @@ def create_fastest_ops_callback() -> Callable[[type], type]:
     def before_creation(lang_cls: type) -> type:
         choice = measured_choice()
         if choice == "numpy":
-            _one_blas_thread()
+            one_blas_thread()
         set_current_ops(NumpyOps(use_blis=choice == "blis"))
         return lang_cls
 

@@ -233,6 +233,7 @@ def tag(
     from itertools import chain
 
     from pressdeals.inputs import InputOptions, Inputs
+    from pressdeals.pipeline.processes import WorkerError
     from pressdeals.tagger import TagOptions, run_tag
     from pressdeals.writers import DEFAULT_OUT, Output, OutputError, ResumeMismatch
 
@@ -286,7 +287,7 @@ def tag(
         )
         try:
             summary = run_tag(nlp, chain([first], items), options, output)
-        except ResumeMismatch as exc:
+        except (ResumeMismatch, WorkerError) as exc:
             _fail(str(exc))
         except OutputError as exc:
             _fail(str(exc))

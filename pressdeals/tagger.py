@@ -26,6 +26,7 @@ from pressdeals.document import AnnotatedDoc, Entity, Relation
 from pressdeals.inputs import InputDoc, InputError, Item
 from pressdeals.pipeline.annotate import annotate
 from pressdeals.pipeline.deals import build_facts
+from pressdeals.pipeline.processes import TagFailure, WorkerError, failure_message, tag_in_processes
 from pressdeals.records import model_info, tagged_record
 from pressdeals.writers import (
     WRITERS,
@@ -34,6 +35,7 @@ from pressdeals.writers import (
     PageWriter,
     ResumeMismatch,
     clean_numbers,
+    partial_path,
 )
 
 _WORD = re.compile(r"\S+")
@@ -124,20 +126,18 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@dataclass
-class _Failed:
-    """A chunk the pipeline raised on."""
-
-    id: str
-    error: str
-
-
 def _tag_resiliently(
     nlp: Language, chunks: Iterator[tuple[str, str]], batch_size: int, n_process: int
-) -> Iterator[AnnotatedDoc | _Failed]:
+) -> Iterator[AnnotatedDoc | TagFailure]:
     """`annotate` over `chunks`, in order; a chunk the pipeline fails on comes back as a
-    `_Failed` and the rest go on. After a failure, the chunks the pipeline had taken but not
-    returned are tagged one by one in this process, then batching resumes."""
+    `TagFailure` and the rest go on. After a failure, the chunks the pipeline had taken but
+    not returned are tagged one by one, then batching resumes (in the worker processes when
+    there are several: `pipeline.processes`)."""
+    if n_process > 1:
+        yield from tag_in_processes(
+            nlp, chunks, batch_size=batch_size, n_process=n_process, isolate_failures=True
+        )
+        return
     taken: deque[tuple[str, str]] = deque()
     # an exception from `chunks` itself (the output failing, a resume mismatch) is no
     # document's fault: it ends the run
@@ -157,7 +157,7 @@ def _tag_resiliently(
 
     while True:
         try:
-            for doc in annotate(nlp, feed(), batch_size=batch_size, n_process=n_process):
+            for doc in annotate(nlp, feed(), batch_size=batch_size):
                 taken.popleft()
                 yield doc
             return
@@ -168,9 +168,9 @@ def _tag_resiliently(
             taken.clear()
             for chunk_id, text in retry:
                 try:
-                    (doc,) = annotate(nlp, [(chunk_id, text)], batch_size=1, n_process=1)
+                    (doc,) = annotate(nlp, [(chunk_id, text)], batch_size=1)
                 except Exception as exc:
-                    yield _Failed(chunk_id, f"the pipeline failed: {type(exc).__name__}: {exc}")
+                    yield TagFailure(chunk_id, failure_message(exc))
                 else:
                     yield doc
 
@@ -284,13 +284,14 @@ def run_tag(
         progress.tick(n_words)
 
     complete = False
+    died: WorkerError | None = None
     try:
         parts: list[AnnotatedDoc] = []
         failure: str | None = None
         for part in _tag_resiliently(nlp, chunks(), options.batch_size, options.n_process):
             key, index = part.id.split("/")
             item, offsets = pending[key]
-            if isinstance(part, _Failed):
+            if isinstance(part, TagFailure):
                 failure = failure or part.error
             else:
                 parts.append(part)
@@ -308,6 +309,8 @@ def run_tag(
                     write_error(item, f"cannot build the record: {type(exc).__name__}: {exc}")
             parts, failure = [], None
         complete = True
+    except WorkerError as exc:  # the partial output is closed below, then the run stops
+        died = exc
     finally:
         summary.seconds = time.perf_counter() - started
         progress.close()
@@ -319,6 +322,16 @@ def run_tag(
         except Exception:
             if complete:  # the output could not be put in place: no success to report
                 raise
+    if died is not None:
+        written = summary.skipped + summary.documents + summary.errors
+        # writers name their final paths; what an unfinished run leaves is their partials
+        kept = [
+            partial_path(p) if partial_path(p).exists() else p for p in summary.outputs
+        ]
+        raise WorkerError(
+            f"{died}; the {written:,} documents tagged before it are kept in "
+            f"{', '.join(map(str, kept))}: rerun the same command with --resume to tag the rest"
+        )
     missing = [p for p in summary.outputs if not p.exists()]
     if missing:
         raise OutputError(f"{missing[0]}: the run finished but this output is missing")
