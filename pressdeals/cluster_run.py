@@ -152,6 +152,10 @@ def run_cluster(
         raise ClusterError(str(exc)) from exc
     lock = _lock(local_out)
     try:
+        try:  # misuse first: no cluster starts for an output this run must not write
+            Dataset(options.out).check(options.resume)
+        except DatasetError as exc:
+            raise ClusterError(str(exc)) from exc
         if client is not None:
             summary = _run(plan, settings, options, client, on_result)
         else:

@@ -111,8 +111,9 @@ class Dataset:
             return None
         return data if isinstance(data, dict) and data.get("pressdeals") else None
 
-    def prepare(self, resume: bool, identity: dict[str, Any]) -> None:
-        """Create the folder, or check that `--resume` continues the same run in it."""
+    def check(self, resume: bool) -> dict[str, Any] | None:
+        """Refuse a folder this run must not write into (before any cluster starts); the
+        marker of a previous run, when `--resume` may continue it."""
         fs, root, out = self.fs, self.root, self.out
         if fs.exists(root) and not fs.isdir(root):
             raise DatasetError(
@@ -130,6 +131,12 @@ class Dataset:
                 f"--out {out}: holds a pressdeals dataset already; rerun with --resume to "
                 "finish it, or remove it (or choose another --out) to start afresh"
             )
+        return marker
+
+    def prepare(self, resume: bool, identity: dict[str, Any]) -> None:
+        """Create the folder, or check that `--resume` continues the same run in it."""
+        fs, root, out = self.fs, self.root, self.out
+        marker = self.check(resume)
         if marker is not None:
             for key, what in (
                 ("model", "model"),
