@@ -254,6 +254,8 @@ def tag(
         for what, bad in misuse:
             if bad:
                 _fail(f"{what}: not with a cluster run; see `pressdeals tag --help`")
+        if model and Path(model).exists():  # workers may run elsewhere: no relative paths
+            model = str(Path(model).resolve())
         settings = TagSettings(
             model=model or "", text_field=text_field, id_field=id_field,
             include_text=not no_text, max_chars=max_chars, oversize=oversize.value,

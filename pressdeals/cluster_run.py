@@ -232,7 +232,7 @@ def _run(
         raise ClusterError(f"--out {options.out}: cannot write it ({exc})") from exc
     done = dataset.finished() if options.resume else set()
     summary = ClusterSummary(partitions=len(plan), skipped=len(done & set(range(len(plan)))))
-    summary.workers = len(client.scheduler_info()["workers"])
+    summary.workers = len(client.nthreads())  # scheduler_info lists only a few
     started = time.perf_counter()
     run_id = uuid.uuid4().hex[:8]
     futures = {}
