@@ -228,8 +228,57 @@ def tag(
     ] = False,
     keep_going: Annotated[bool, typer.Option(help="exit 0 even if some documents failed")] = False,
     html: Annotated[Path | None, typer.Option(help="also write a displaCy HTML page here")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="tag on this Dask scheduler (tcp://HOST:PORT); --out is a dataset"),
+    ] = None,
+    dask_workers: Annotated[
+        int | None, typer.Option(help="tag on a local Dask cluster of N worker processes")
+    ] = None,
+    partition_size: Annotated[
+        int, typer.Option(help="documents per cluster task (and output file)")
+    ] = 1000,
 ) -> None:
     """Tag press-release collections: entities, relations and deal records, nothing lost."""
+    if scheduler is not None or dask_workers is not None:  # see "Tagging on a cluster"
+        from pressdeals.cluster import TagSettings
+        from pressdeals.cluster_run import ClusterError, ClusterOptions, run_cluster
+
+        misuse = [
+            ("--scheduler and --dask-workers", scheduler is not None and dask_workers is not None),
+            ("--dask-workers below 1", dask_workers is not None and dask_workers < 1),
+            ("--format (the output is a Parquet dataset)", fmt != OutputFormat.jsonl),
+            ("--html", html is not None),
+            ("--n-process (give --dask-workers)", n_process != 1),
+        ]
+        for what, bad in misuse:
+            if bad:
+                _fail(f"{what}: not with a cluster run; see `pressdeals tag --help`")
+        if model and Path(model).exists():  # workers may run elsewhere: no relative paths
+            model = str(Path(model).resolve())
+        settings = TagSettings(
+            model=model or "", text_field=text_field, id_field=id_field,
+            include_text=not no_text, max_chars=max_chars, oversize=oversize.value,
+            batch_size=batch_size,
+        )
+        out = out if out is not None else Path("tagged-dataset")
+        options = ClusterOptions(
+            out=str(out), scheduler=scheduler, workers=dask_workers,
+            partition_size=partition_size, resume=resume, progress=True,
+        )
+        try:
+            result = run_cluster(inputs, settings, options)
+        except ClusterError as exc:
+            _fail(str(exc), 1)
+        except KeyboardInterrupt:
+            _fail("interrupted; the finished partitions are kept: rerun with --resume", 130)
+        typer.echo(result.line(), err=True)
+        for line in result.failure_lines():
+            typer.echo(line, err=True)
+        typer.echo(f"wrote {out}", err=True)
+        if result.failed_partitions or (result.errors and not keep_going):
+            raise typer.Exit(1)
+        return
     from itertools import chain
 
     from pressdeals.inputs import InputOptions, Inputs

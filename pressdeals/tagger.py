@@ -34,6 +34,7 @@ from pressdeals.writers import (
     OutputError,
     PageWriter,
     ResumeMismatch,
+    _Writer,
     clean_numbers,
     partial_path,
 )
@@ -176,10 +177,15 @@ def _tag_resiliently(
 
 
 def run_tag(
-    nlp: Language, items: Iterable[Item], options: TagOptions, output: Output | None = None
+    nlp: Language,
+    items: Iterable[Item],
+    options: TagOptions,
+    output: Output | None = None,
+    writer: _Writer | None = None,
 ) -> Summary:
     """Tag `items` into the output `options` names. `output` (checked and locked by the
-    caller) defaults to an unlocked `Output` for `options.out`."""
+    caller) defaults to an unlocked `Output` for `options.out`; `writer` replaces the
+    writer of `options.fmt` (the cluster path collects a partition's records in memory)."""
     output = output or Output(options.out, options.fmt, options.html)
     if options.max_chars < 1 or options.batch_size < 1 or options.n_process < 1:
         raise ValueError("max_chars, batch_size and n_process must be at least 1")
@@ -187,7 +193,8 @@ def run_tag(
         # documents up to --max-chars go through whole: the user asked for that size
         nlp.max_length = options.max_chars
     model = model_info(nlp)
-    writer = WRITERS[options.fmt](output, options.resume, model)
+    if writer is None:
+        writer = WRITERS[options.fmt](output, options.resume, model)
     page = None
     if output.html is not None:
         page = PageWriter(output.html, options.resume, set(writer.done))
