@@ -53,8 +53,10 @@ def _pipeline_rows(name: str, path: Path, sets: dict[str, list[AnnotatedDoc]]) -
 # experiments trained beside the shipped model (training/output/FOLDER/model-best), with
 # their relation threshold left at the config's 0.5
 EXPERIMENTS = (
-    ("experiment: cpu_sm + pseudo-rehearsal (dropped)", "cpu_sm"),
-    ("experiment: cpu_md, vectors + rehearsal (dropped)", "cpu_md"),
+    ("before: shipped 2.0.0 (relation model v2, batches A-Z)", "cpu_sm_noreh"),
+    ("experiment: cpu_sm v3, 8,000 steps", "cpu_sm_v3_8k"),
+    ("last round: cpu_sm + pseudo-rehearsal (dropped)", "cpu_sm"),
+    ("last round: cpu_md, vectors + rehearsal (dropped)", "cpu_md"),
     ("pressdeals transformer (MiniLM, trf.cfg)", "trf"),
     ("pressdeals CPU, tok2vec from scratch (cpu.cfg)", "cpu"),
 )
@@ -64,7 +66,8 @@ def run() -> list[dict[str, Any]]:
     sets = {"gold": load_documents(SPLITS["gold"]), "dev": load_documents(SPLITS["dev"])}
     if REALDEV.exists():
         sets["realdev"] = load_documents(REALDEV)
-    rows = [_pipeline_rows("pressdeals CPU 2.0.0 (shipped: cpu_sm.cfg)", SHIPPED_MODEL, sets)]
+    version = json.loads((SHIPPED_MODEL / "meta.json").read_text())["version"]
+    rows = [_pipeline_rows(f"pressdeals CPU {version} (shipped: cpu_sm.cfg)", SHIPPED_MODEL, sets)]
     for label, folder in EXPERIMENTS:
         best = OUTPUT / folder / "model-best"
         if best.exists():

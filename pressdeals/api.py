@@ -30,11 +30,15 @@ def load(model: str | Path | None = None, **overrides: Any) -> Language:
     `spacy.load` (`disable`, `exclude`, `config`...)."""
     import spacy
 
-    from pressdeals.backend import fastest_ops
+    from pressdeals.backend import BackendError, fastest_ops
 
     target = SHIPPED_MODEL if model is None else model
     try:
-        with fastest_ops():
+        ops = fastest_ops()
+    except BackendError as exc:
+        raise ModelError(str(exc)) from None
+    try:
+        with ops:
             return spacy.load(target, **overrides)
     except OSError as exc:
         hint = ""
