@@ -250,8 +250,13 @@ class EventAliases:
         """`ents` with every further occurrence of the document's event names tagged EVENT;
         sets `doc.ents` when anything changed."""
         names = {e.text for e in ents if e.label_ == "EVENT"}
-        names = {n for n in names if is_acronym(n) or len(_words(n)) >= 2}
-        names.update(_defined_acronyms(text, ents))
+        full = {n for n in names if len(_words(n)) >= 2}
+        # an acronym spreads only when it stands for one of the document's event names: a
+        # lone `EU` that the NER once called an EVENT must not turn every `EU` into one
+        acronyms = {
+            n for n in names if is_acronym(n) and any(abbreviates(n, f) is not None for f in full)
+        }
+        names = full | acronyms | set(_defined_acronyms(text, ents))
         if not names:
             return ents
         by_start = {e.start_char: e for e in ents}

@@ -94,6 +94,22 @@ def test_component_tags_later_acronym_mentions_and_relabels_org():
     assert before == {("GAIF", "ORG"), ("GAIF", "MISSED")}
 
 
+def test_an_acronym_spreads_only_when_it_stands_for_an_event_name():
+    text = "The Delta Trade Fair (DTF) met EU envoys. EU firms and DTF buyers signed at DTF."
+    ents = [("Delta Trade Fair", "EVENT"), ("EU", "ORG"), ("EU", "EVENT"), ("DTF", "ORG")]
+    doc = _doc(text, ents)
+    # the NER's lone EVENT `EU` stays as it was said, but is not spread to the other `EU`;
+    # `DTF`, defined for the fair, is an EVENT everywhere
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Delta Trade Fair", "EVENT"),
+        ("DTF", "EVENT"),
+        ("EU", "ORG"),
+        ("EU", "EVENT"),
+        ("DTF", "EVENT"),
+        ("DTF", "EVENT"),
+    ]
+
+
 def test_component_leaves_names_inside_other_entities_alone():
     text = "At Delta Expo deals were signed; the Delta Expo Organising Committee said so."
     doc = _doc(text, [("Delta Expo", "EVENT"), ("Delta Expo Organising Committee", "ORG")])
