@@ -32,6 +32,7 @@ from typing import Any
 from pressdeals.cluster import TagSettings, worker_model
 from pressdeals.dataset import Dataset, DatasetError, PartResult, tag_partition
 from pressdeals.partitions import Partition, PartitionError, list_tables, plan_partitions
+from pressdeals.tagger import failed_input_lines
 
 SHOWN_FAILURES = 5
 
@@ -78,9 +79,7 @@ class ClusterSummary:
         )
 
     def failure_lines(self) -> list[str]:
-        lines = [f"failed: {i} ({s}): {e}" for i, s, e in self.failures]
-        if self.errors > len(self.failures):
-            lines.append(f"... and {self.errors - len(self.failures)} more failed input(s)")
+        lines = failed_input_lines(self.failures, self.errors)
         for where, why in self.failed_partitions[:SHOWN_FAILURES]:
             lines.append(f"partition not written: {where}: {why}")
         if len(self.failed_partitions) > SHOWN_FAILURES:

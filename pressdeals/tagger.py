@@ -86,10 +86,15 @@ class Summary:
         )
 
     def failure_lines(self) -> list[str]:
-        lines = [f"failed: {i} ({s}): {e}" for i, s, e in self.failures]
-        if self.errors > len(self.failures):
-            lines.append(f"... and {self.errors - len(self.failures)} more failed input(s)")
-        return lines
+        return failed_input_lines(self.failures, self.errors)
+
+
+def failed_input_lines(failures: list[tuple[str, str, str]], errors: int) -> list[str]:
+    """One line per failed input shown (id, source, why), then how many more failed."""
+    lines = [f"failed: {i} ({s}): {e}" for i, s, e in failures]
+    if errors > len(failures):
+        lines.append(f"... and {errors - len(failures)} more failed input(s)")
+    return lines
 
 
 def split_text(text: str, max_chars: int) -> list[int]:
