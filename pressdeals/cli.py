@@ -241,43 +241,12 @@ def tag(
 ) -> None:
     """Tag press-release collections: entities, relations and deal records, nothing lost."""
     if scheduler is not None or dask_workers is not None:  # see "Tagging on a cluster"
-        from pressdeals.cluster import TagSettings
-        from pressdeals.cluster_run import ClusterError, ClusterOptions, run_cluster
-
-        misuse = [
-            ("--scheduler and --dask-workers", scheduler is not None and dask_workers is not None),
-            ("--dask-workers below 1", dask_workers is not None and dask_workers < 1),
-            ("--format (the output is a Parquet dataset)", fmt != OutputFormat.jsonl),
-            ("--html", html is not None),
-            ("--n-process (give --dask-workers)", n_process != 1),
-        ]
-        for what, bad in misuse:
-            if bad:
-                _fail(f"{what}: not with a cluster run; see `pressdeals tag --help`")
-        if model and Path(model).exists():  # workers may run elsewhere: no relative paths
-            model = str(Path(model).resolve())
-        settings = TagSettings(
-            model=model or "", text_field=text_field, id_field=id_field,
-            include_text=not no_text, max_chars=max_chars, oversize=oversize.value,
-            batch_size=batch_size,
+        _tag_on_cluster(
+            inputs, out=out, model=model, fmt=fmt, html=html, n_process=n_process,
+            scheduler=scheduler, dask_workers=dask_workers, partition_size=partition_size,
+            text_field=text_field, id_field=id_field, no_text=no_text, max_chars=max_chars,
+            oversize=oversize, batch_size=batch_size, resume=resume, keep_going=keep_going,
         )
-        out = out if out is not None else Path("tagged-dataset")
-        options = ClusterOptions(
-            out=str(out), scheduler=scheduler, workers=dask_workers,
-            partition_size=partition_size, resume=resume, progress=True,
-        )
-        try:
-            result = run_cluster(inputs, settings, options)
-        except ClusterError as exc:
-            _fail(str(exc), 1)
-        except KeyboardInterrupt:
-            _fail("interrupted; the finished partitions are kept: rerun with --resume", 130)
-        typer.echo(result.line(), err=True)
-        for line in result.failure_lines():
-            typer.echo(line, err=True)
-        typer.echo(f"wrote {out}", err=True)
-        if result.failed_partitions or (result.errors and not keep_going):
-            raise typer.Exit(1)
         return
     from itertools import chain
 
@@ -359,6 +328,66 @@ def tag(
     for kept in summary.kept:
         typer.echo(f"kept {kept}: files pressdeals did not write, named like new ones", err=True)
     if summary.errors and not keep_going:
+        raise typer.Exit(1)
+
+
+def _tag_on_cluster(
+    inputs: list[str],
+    *,
+    out: Path | None,
+    model: str | None,
+    fmt: OutputFormat,
+    html: Path | None,
+    n_process: int,
+    scheduler: str | None,
+    dask_workers: int | None,
+    partition_size: int,
+    text_field: str,
+    id_field: str,
+    no_text: bool,
+    max_chars: int,
+    oversize: Oversize,
+    batch_size: int,
+    resume: bool,
+    keep_going: bool,
+) -> None:
+    """`pressdeals tag --scheduler/--dask-workers`: a Parquet dataset tagged on Dask."""
+    from pressdeals.cluster import TagSettings
+    from pressdeals.cluster_run import ClusterError, ClusterOptions, run_cluster
+
+    misuse = [
+        ("--scheduler and --dask-workers", scheduler is not None and dask_workers is not None),
+        ("--dask-workers below 1", dask_workers is not None and dask_workers < 1),
+        ("--format (the output is a Parquet dataset)", fmt != OutputFormat.jsonl),
+        ("--html", html is not None),
+        ("--n-process (give --dask-workers)", n_process != 1),
+    ]
+    for what, bad in misuse:
+        if bad:
+            _fail(f"{what}: not with a cluster run; see `pressdeals tag --help`")
+    if model and Path(model).exists():  # workers may run elsewhere: no relative paths
+        model = str(Path(model).resolve())
+    settings = TagSettings(
+        model=model or "", text_field=text_field, id_field=id_field,
+        include_text=not no_text, max_chars=max_chars, oversize=oversize.value,
+        batch_size=batch_size,
+    )
+    out = out if out is not None else Path("tagged-dataset")
+    options = ClusterOptions(
+        out=str(out), scheduler=scheduler, workers=dask_workers,
+        partition_size=partition_size, resume=resume, progress=True,
+    )
+    try:
+        result = run_cluster(inputs, settings, options)
+    except ClusterError as exc:
+        _fail(str(exc), 1)
+    except KeyboardInterrupt:
+        _fail("interrupted; the finished partitions are kept: rerun with --resume", 130)
+    typer.echo(result.line(), err=True)
+    for line in result.failure_lines():
+        typer.echo(line, err=True)
+    typer.echo(f"wrote {out}", err=True)
+    if result.failed_partitions or (result.errors and not keep_going):
         raise typer.Exit(1)
 
 
