@@ -4,7 +4,8 @@ A template writes one unit: one sentence, or two when a deal is stated across tw
 body sentences (schema v2). Relations follow `corpus/GUIDELINES.md`: VALUE from a signed count
 to its amount, SIGNED_AT from the count (or from the amount when no count is linked to it) to
 the event it was signed at, in the head's sentence or the neighbouring one, never with the
-title; nothing for things pledged, expected, proposed or received.
+title. Things pledged, expected, proposed or received get no SIGNED_AT, but a count still
+takes VALUE to its amount (decision 68: VALUE does not depend on signing).
 """
 
 from __future__ import annotations
@@ -433,9 +434,11 @@ def inner_event(c: Context) -> Unit:
 
 
 def planned(c: Context) -> Unit:
+    k_c, k_m = c.key(), c.key()
     return Unit(
-        f"Organisers expect a further {m(c.count(c.rng.choice(SIGNED_NOUNS)), 'COUNT')} worth "
-        f"{m(c.money(), 'MONEY')} to be signed before the end of the year.",
+        f"Organisers expect a further {m(c.count(c.rng.choice(SIGNED_NOUNS)), 'COUNT', k_c)} "
+        f"worth {m(c.money(), 'MONEY', k_m)} to be signed before the end of the year.",
+        [f"VALUE {k_c} {k_m}"],
         tags=("negative",),
     )
 
@@ -450,33 +453,39 @@ def pledged(c: Context) -> Unit:
 
 
 def under_negotiation(c: Context) -> Unit:
-    """Two sentences shaped like a cross-sentence deal, but nothing signed."""
+    """Two sentences shaped like a cross-sentence deal, but nothing signed: VALUE across."""
+    k_c, k_m = c.key(), c.key()
     return Unit(
-        f"Another {m(c.count(c.rng.choice(SIGNED_NOUNS), 5, 80), 'COUNT')} are still under "
-        f"negotiation. They are worth {m(c.money(), 'MONEY')} and are expected to be signed by "
-        f"{c.rng.choice(['March', 'April', 'May', 'June', 'July', 'October'])}.",
+        f"Another {m(c.count(c.rng.choice(SIGNED_NOUNS), 5, 80), 'COUNT', k_c)} are still "
+        f"under negotiation. They are worth {m(c.money(), 'MONEY', k_m)} and are expected to "
+        f"be signed by {c.rng.choice(['March', 'April', 'May', 'June', 'July', 'October'])}.",
+        [f"VALUE {k_c} {k_m}"],
         tags=("negative",),
     )
 
 
 def proposals(c: Context) -> Unit:
     """`Organisers received 45 proposals during X. Their combined value is Y.`: received, not
-    signed (decision 41), so no relation at all."""
+    signed, so no SIGNED_AT; VALUE across (decision 68)."""
     ev = c.the_event()
+    k_c, k_m = c.key(), c.key()
     return Unit(
-        f"Organisers received {m(c.count('investment proposals', 10, 300), 'COUNT')} during "
-        f"{ev}. Their combined value is {m(c.money(), 'MONEY')}.",
+        f"Organisers received {m(c.count('investment proposals', 10, 300), 'COUNT', k_c)} "
+        f"during {ev}. Their combined value is {m(c.money(), 'MONEY', k_m)}.",
+        [f"VALUE {k_c} {k_m}"],
         tags=("negative",),
     )
 
 
 def next_edition(c: Context) -> Unit | None:
-    """Deals to be signed at next year's edition (another event): no relation."""
+    """Deals to be signed at next year's edition (another event): VALUE, no SIGNED_AT."""
     following = c.names.following()
     if following is None:
         return None
+    k_c, k_m = c.key(), c.key()
     return Unit(
-        f"{cap(m(c.count(c.deal_noun, 10, 90, approx=False), 'COUNT'))} worth "
-        f"{m(c.money(), 'MONEY')} are to be signed at {c.other_event(following)}.",
+        f"{cap(m(c.count(c.deal_noun, 10, 90, approx=False), 'COUNT', k_c))} worth "
+        f"{m(c.money(), 'MONEY', k_m)} are to be signed at {c.other_event(following)}.",
+        [f"VALUE {k_c} {k_m}"],
         tags=("negative", "next_edition"),
     )
