@@ -81,7 +81,9 @@ def worker_model(model: str | Path | None = None) -> Language:
     with _LOAD:
         if key not in _MODELS:
             from pressdeals.api import load
+            from pressdeals.backend import restore_malloc_thresholds
 
+            restore_malloc_thresholds()  # Dask's nanny fixes a trim threshold: 30% slower
             _MODELS[key] = load(key)
         return _MODELS[key]
 

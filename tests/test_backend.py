@@ -78,3 +78,41 @@ def backend_texts():
     from pressdeals.paths import CORPUS
 
     return sorted((CORPUS / "dev").glob("a_dev_*.txt"))[:8]
+
+
+FAULTS = """
+import resource, sys
+import numpy
+from pressdeals.backend import restore_malloc_thresholds
+done = restore_malloc_thresholds() if sys.argv[1] == "restore" else None
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(300):
+    numpy.ones(256 * 1024)  # 2 MiB, allocated, touched and freed
+print(done, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(__import__("platform").libc_ver()[0] != "glibc", reason="glibc only")
+def test_dask_trim_threshold_is_undone_in_the_worker():
+    """Under Dask's `MALLOC_TRIM_THRESHOLD_=65536` every large buffer is mapped and faulted
+    in anew; after `restore_malloc_thresholds` the allocator reuses them."""
+    import os
+    import subprocess
+    import sys
+
+    def faults(mode: str) -> tuple[str, int]:
+        env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+        out = subprocess.run(
+            [sys.executable, "-c", FAULTS, mode], env=env, capture_output=True, text=True
+        )
+        done, count = out.stdout.split()
+        return done, int(count)
+
+    assert faults("keep")[1] > 50_000  # 300 x 512 pages
+    done, restored = faults("restore")
+    assert done == "True" and restored < 5_000
+
+
+def test_nothing_changes_without_a_trim_threshold(monkeypatch):
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    assert backend.restore_malloc_thresholds() is False
