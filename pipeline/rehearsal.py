@@ -136,9 +136,19 @@ def with_edition(span: Span, taken: set[int]) -> Span:
     return span
 
 
+# common abbreviations and words of business news that are never an ORG, GPE or EVENT
+# (guidelines 60, 76); the NER, trained on text where they are rare, sometimes tags them
+NEVER_NAMES = frozenset(
+    """MoU MoUs MOU MOUs FMCG SEZ SEZs LNG FDI GDP SME SMEs MSME MSMEs PPP BRI EV EVs ESG
+    R&D B2B CEO IPO Covid Covid-19 COVID COVID-19 Brexit God""".split()
+)
+NAME_LABELS = frozenset({"ORG", "GPE", "EVENT"})
+
+
 class EntityFilter:
     """Keeps the schema's labels in `doc.ents`; the auxiliary ones go to a span group.
-    Unpaired quotes at an entity's edges are trimmed (schema: names without their quotes)."""
+    Unpaired quotes at an entity's edges are trimmed (schema: names without their quotes),
+    and names from `NEVER_NAMES` are dropped."""
 
     def __init__(self, labels: list[str], spans_key: str, trim: bool = True) -> None:
         self.labels = set(labels)
@@ -154,6 +164,8 @@ class EntityFilter:
                 aux.append(ent)
                 continue
             trimmed = trim_quotes(ent) if self.trim else ent
+            if self.trim and trimmed is not None and _never_a_name(trimmed):
+                trimmed = None
             changed |= trimmed is not ent
             if trimmed is not None:
                 keep.append(trimmed)
@@ -167,6 +179,10 @@ class EntityFilter:
         if aux:
             doc.spans[self.spans_key] = aux
         return doc
+
+
+def _never_a_name(span: Span) -> bool:
+    return span.label_ in NAME_LABELS and span.text in NEVER_NAMES
 
 
 @Language.factory(

@@ -64,3 +64,13 @@ def test_an_edition_is_not_taken_from_another_entity_or_given_to_non_events():
     text = "In 2022 Lagos hosted 12 deals; the inaugural Delta Fair."
     spans = [("2022", "COUNT"), ("Lagos", "GPE"), ("Delta Fair", "EVENT")]
     assert _filtered(text, spans) == [("2022", "COUNT"), ("Lagos", "GPE"), ("Delta Fair", "EVENT")]
+
+
+def test_common_abbreviations_are_never_names():
+    text = "The BRI and Covid-19 slowed MoUs in the SEZ, BRICS said at MoU Expo."
+    kept = _filtered(
+        text,
+        [("BRI", "GPE"), ("Covid-19", "GPE"), ("MoUs", "COUNT"), ("SEZ", "EVENT"),
+         ("BRICS", "GPE"), ("MoU Expo", "EVENT")],
+    )
+    assert kept == [("MoUs", "COUNT"), ("BRICS", "GPE"), ("MoU Expo", "EVENT")]
