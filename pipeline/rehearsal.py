@@ -116,9 +116,29 @@ def trim_quotes(span: Span) -> Span | None:
 
 ORDINAL_WORDS = frozenset(
     (
-        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-        "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-        "seventeenth", "eighteenth", "nineteenth", "twentieth", "thirtieth", "fortieth", "fiftieth",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+        "thirtieth",
+        "fortieth",
+        "fiftieth",
     )
 )
 ORDINAL = re.compile(r"^(?:\d{1,3}(?:st|nd|rd|th)|(?:19|20)\d\d)$", re.IGNORECASE)
@@ -139,8 +159,37 @@ def with_edition(span: Span, taken: set[int]) -> Span:
 # common abbreviations and words of business news that are never an ORG, GPE or EVENT
 # (guidelines 60, 76); the NER, trained on text where they are rare, sometimes tags them
 NEVER_NAMES = frozenset(
-    """MoU MoUs MOU MOUs FMCG SEZ SEZs LNG FDI GDP SME SMEs MSME MSMEs PPP BRI EV EVs ESG
-    R&D B2B CEO IPO Covid Covid-19 COVID COVID-19 Brexit God""".split()
+    (
+        "MoU",
+        "MoUs",
+        "MOU",
+        "MOUs",
+        "FMCG",
+        "SEZ",
+        "SEZs",
+        "LNG",
+        "FDI",
+        "GDP",
+        "SME",
+        "SMEs",
+        "MSME",
+        "MSMEs",
+        "PPP",
+        "BRI",
+        "EV",
+        "EVs",
+        "ESG",
+        "R&D",
+        "B2B",
+        "CEO",
+        "IPO",
+        "Covid",
+        "Covid-19",
+        "COVID",
+        "COVID-19",
+        "Brexit",
+        "God",
+    )
 )
 NAME_LABELS = frozenset({"ORG", "GPE", "EVENT"})
 
