@@ -189,6 +189,9 @@ NEVER_NAMES = frozenset(
         "COVID-19",
         "Brexit",
         "God",
+        "Memorandum of Understanding",
+        "Memorandums of Understanding",
+        "Memoranda of Understanding",
     )
 )
 NAME_LABELS = frozenset({"ORG", "GPE", "EVENT"})
@@ -222,12 +225,37 @@ class EntityFilter:
             taken = {i for ent in keep for i in range(ent.start, ent.end)}
             extended = [with_edition(ent, taken) for ent in keep]
             changed |= any(a is not b for a, b in zip(extended, keep, strict=True))
-            keep = extended
+            joined = join_split_quantities(extended)
+            changed |= len(joined) != len(extended)
+            keep = joined
         if aux or changed:
             doc.ents = keep
         if aux:
             doc.spans[self.spans_key] = aux
         return doc
+
+
+QUANTITY_LABELS = frozenset({"MONEY", "COUNT"})
+
+
+def join_split_quantities(ents: list[Span]) -> list[Span]:
+    """A MONEY or COUNT without a number (`more than`, `about`) that the NER cut off the
+    amount right after it joins that amount (`more than Rs 45 lakh crore`): alone it is no
+    quantity, and the schema puts the approximation inside the span."""
+    out: list[Span] = []
+    for ent in sorted(ents, key=lambda e: e.start):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label_ == ent.label_
+            and ent.label_ in QUANTITY_LABELS
+            and prev.end == ent.start
+            and not any(t.like_num for t in prev)
+        ):
+            out[-1] = Span(ent.doc, prev.start, ent.end, label=ent.label_)
+        else:
+            out.append(ent)
+    return out
 
 
 def _never_a_name(span: Span) -> bool:

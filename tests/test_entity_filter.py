@@ -16,7 +16,7 @@ def _filtered(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
         start = text.index(surface)
         ents.append(doc.char_span(start, start + len(surface), label=label))
     doc.ents = ents
-    doc = EntityFilter(["EVENT", "COUNT", "GPE"], "aux_ents")(doc)
+    doc = EntityFilter(["EVENT", "COUNT", "GPE", "MONEY"], "aux_ents")(doc)
     return [(e.text, e.label_) for e in doc.ents] + [
         (s.text, "aux:" + s.label_) for s in doc.spans.get("aux_ents", [])
     ]
@@ -74,3 +74,22 @@ def test_common_abbreviations_are_never_names():
          ("BRICS", "GPE"), ("MoU Expo", "EVENT")],
     )
     assert kept == [("MoUs", "COUNT"), ("BRICS", "GPE"), ("MoU Expo", "EVENT")]
+
+
+def test_an_approximator_cut_off_its_amount_joins_it():
+    text = "MoUs worth more than Rs 45 lakh crore for over 900 projects, about 12 more."
+    spans = [
+        ("more than", "MONEY"),
+        ("Rs 45 lakh crore", "MONEY"),
+        ("over", "COUNT"),
+        ("900 projects", "COUNT"),
+        ("about", "MONEY"),
+        ("12", "COUNT"),
+    ]
+    # joined only with an adjacent span of the same label; `about` stays apart from `12`
+    assert _filtered(text, spans) == [
+        ("more than Rs 45 lakh crore", "MONEY"),
+        ("over 900 projects", "COUNT"),
+        ("about", "MONEY"),
+        ("12", "COUNT"),
+    ]
