@@ -53,8 +53,9 @@ def _pipeline_rows(name: str, path: Path, sets: dict[str, list[AnnotatedDoc]]) -
 # experiments trained beside the shipped model (training/output/FOLDER/model-best), with
 # their relation threshold left at the config's 0.5
 EXPERIMENTS = (
-    ("before: shipped 2.0.0 (relation model v2, batches A-Z)", "cpu_sm_noreh"),
-    ("experiment: cpu_sm v3, 4,000 steps (dropped for 8,000)", "cpu_sm_v3"),
+    ("before: 2.2.0's run (batches to ag, threshold 0.5)", "cpu_sm_v3_8k"),
+    ("experiment: batches to ak, decision 68 (dropped for al-ao)", "cpu_sm_r5"),
+    ("earlier: shipped 2.0.0 (relation model v2, batches A-Z)", "cpu_sm_noreh"),
     ("last round: cpu_sm + pseudo-rehearsal (dropped)", "cpu_sm"),
     ("last round: cpu_md, vectors + rehearsal (dropped)", "cpu_md"),
     ("pressdeals transformer (MiniLM, trf.cfg)", "trf"),
