@@ -24,7 +24,7 @@ Groups go to `doc._.aliases` (lists of `[start, end]`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -74,9 +74,11 @@ def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
 def is_acronym(name: str) -> bool:
     base, _ = name_parts(name)
     words = [w for w in _words(name) if w.lower() in base]
-    return len(words) == 1 and bool(_ACRONYM.match(words[0])) and sum(
-        c.isupper() for c in words[0]
-    ) >= 2
+    return (
+        len(words) == 1
+        and bool(_ACRONYM.match(words[0]))
+        and sum(c.isupper() for c in words[0]) >= 2
+    )
 
 
 def _initials(name: str) -> set[str]:
@@ -223,11 +225,33 @@ def _defined_acronyms(text: str, ents: list[Span]) -> list[str]:
         if ent.label_ != "EVENT":
             continue
         m = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&]{1,11})\s*\)").match(text, ent.end_char)
-        if m and is_acronym(m.group(1)) and name_parts(m.group(1))[0][0].upper() in _initials(
-            ent.text
+        if (
+            m
+            and is_acronym(m.group(1))
+            and name_parts(m.group(1))[0][0].upper() in _initials(ent.text)
         ):
             out.append(m.group(1))
     return out
+
+
+def _is_word_char(ch: str) -> bool:
+    # what `\w` or `-` matches in a regular expression
+    return ch.isalnum() or ch in "_-"
+
+
+def _occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """The occurrences of `name` in `text` not inside a longer word or hyphenated compound,
+    left to right and not overlapping (what a `(?<![\w-])name(?![\w-])` regex finds)."""
+    at, size = text.find(name), len(name)
+    while at != -1:
+        end = at + size
+        if (at == 0 or not _is_word_char(text[at - 1])) and (
+            end == len(text) or not _is_word_char(text[end])
+        ):
+            yield at, end
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
 
 
 class EventAliases:
@@ -266,24 +290,23 @@ class EventAliases:
                 taken[i] = True
         new_ents, changes = list(ents), []
         for name in sorted(names, key=len, reverse=True)[:MAX_NAMES]:
-            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            for m in pattern.finditer(text):
-                old = by_start.get(m.start())
-                if old is not None and old.end_char == m.end() and old.label_ in ("ORG", "GPE"):
+            for start, end in _occurrences(text, name):
+                old = by_start.get(start)
+                if old is not None and old.end_char == end and old.label_ in ("ORG", "GPE"):
                     new_ents.remove(old)
                     changes.append(Span(doc, old.start, old.end, label=old.label_))
-                elif any(taken[m.start() : m.end()]):
+                elif any(taken[start:end]):
                     continue
-                span = doc.char_span(m.start(), m.end(), label="EVENT")
+                span = doc.char_span(start, end, label="EVENT")
                 if span is None:
                     if old is not None and old not in new_ents:
                         new_ents.append(old)
                         changes.pop()
                     continue
-                if old is None or old.end_char != m.end():
+                if old is None or old.end_char != end:
                     changes.append(Span(doc, span.start, span.end, label="MISSED"))
                 new_ents.append(span)
-                for i in range(m.start(), m.end()):
+                for i in range(start, end):
                     taken[i] = True
         if not changes:
             return ents

@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from pressdeals.document import AnnotatedDoc, Entity, Relation
-from pressdeals.pipeline.normalize import parse_count, parse_money
+from pressdeals.pipeline.normalize import ParsedMoney, parse_count, parse_money
 from pressdeals.pipeline.text import sentence_spans
 
 # words that open the statement of a part of a total given just before
@@ -55,7 +56,8 @@ class DealFact:
     mention_spans: str  # JSON list of [start, end] of every record's head, in text order
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # every field is a scalar: what `dataclasses.asdict` gives, without its deep copies
+        return {name: getattr(self, name) for name in FACT_FIELDS}
 
 
 FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(DealFact))
@@ -85,9 +87,29 @@ def _span(ent: Entity, text: str) -> dict[str, Any]:
     return {"start": ent.start, "end": ent.end, "text": text[ent.start : ent.end]}
 
 
-def _money(ent: Entity, text: str, doc_currency: str | None) -> dict[str, Any]:
-    # the document settles ambiguous markers it names elsewhere ("Sh" in a Ugandan release)
-    parsed = parse_money(text[ent.start : ent.end], context=text)
+MoneyParser = Callable[[Entity], ParsedMoney]
+
+
+def money_parser(text: str) -> MoneyParser:
+    """`parse_money` of a MONEY mention of `text`, once per mention: the document's currency
+    and each deal record read the same mentions."""
+    parsed: dict[tuple[int, int], ParsedMoney] = {}
+
+    def parse(ent: Entity) -> ParsedMoney:
+        key = (ent.start, ent.end)
+        if key not in parsed:
+            # the document settles ambiguous markers it names elsewhere ("Sh" in a Ugandan
+            # release)
+            parsed[key] = parse_money(text[ent.start : ent.end], context=text)
+        return parsed[key]
+
+    return parse
+
+
+def _money(
+    ent: Entity, text: str, doc_currency: str | None, parse: MoneyParser | None = None
+) -> dict[str, Any]:
+    parsed = (parse or money_parser(text))(ent)
     currency, inferred = parsed.currency, False
     if currency is None and parsed.amount is not None and doc_currency is not None:
         currency, inferred = doc_currency, True
@@ -105,13 +127,12 @@ def _money(ent: Entity, text: str, doc_currency: str | None) -> dict[str, Any]:
     }
 
 
-def document_currency(text: str, entities: list[Entity]) -> str | None:
+def document_currency(
+    text: str, entities: list[Entity], parse: MoneyParser | None = None
+) -> str | None:
     """The most frequent explicit currency among the MONEY mentions (first seen wins ties)."""
-    found = [
-        parse_money(text[e.start : e.end], context=text).currency
-        for e in sorted(entities)
-        if e.label == "MONEY"
-    ]
+    parse = parse or money_parser(text)
+    found = [parse(e).currency for e in sorted(entities) if e.label == "MONEY"]
     counts = Counter(c for c in found if c)
     if not counts:
         return None
@@ -167,7 +188,8 @@ def main_event(doc: AnnotatedDoc) -> tuple[Entity, ...] | None:
 def build_deals(doc: AnnotatedDoc) -> list[dict]:
     """The mention-level deal records of `doc`, in text order of their heads."""
     text = doc.text
-    currency = document_currency(text, doc.entities)
+    parse = money_parser(text)
+    currency = document_currency(text, doc.entities, parse)
     groups = event_groups(doc)
     fallback = main_event(doc)
     heads: dict[Entity, dict[str, list[Relation]]] = {}
@@ -193,8 +215,8 @@ def build_deals(doc: AnnotatedDoc) -> list[dict]:
         else:
             record["count"] = None
             values = [head]
-        record["value"] = _money(values[0], text, currency) if values else None
-        record["conversions"] = [_money(v, text, currency) for v in values[1:]]
+        record["value"] = _money(values[0], text, currency, parse) if values else None
+        record["conversions"] = [_money(v, text, currency, parse) for v in values[1:]]
         signed_at = sorted((r.tail for r in rels["SIGNED_AT"]), key=lambda e: e.start)
         if signed_at:
             group = groups.get(signed_at[0], (signed_at[0],))

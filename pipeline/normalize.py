@@ -138,6 +138,13 @@ _NUMBER_WORD = "|".join(
 CURRENCIES: dict[str, str | None] = MARKERS
 _GLUED_ONLY = GLUED_ONLY_KEYS
 _SYMBOLS = sorted(CURRENCIES, key=len, reverse=True)
+# the markers by their first and by their last character, longest first: a mention is
+# compared with the few that can match, not all of them
+_BY_FIRST: dict[str, list[str]] = {}
+_BY_LAST: dict[str, list[str]] = {}
+for _sym in _SYMBOLS:
+    _BY_FIRST.setdefault(_sym[0], []).append(_sym)
+    _BY_LAST.setdefault(_sym[-1], []).append(_sym)
 
 
 @dataclass(frozen=True)
@@ -259,7 +266,9 @@ def parse_count(text: str) -> ParsedCount:
 def _match_currency(text: str, at_start: bool) -> tuple[str | None, str]:
     """The currency marker at the start (or end) of `text`, lower case, and the text without it."""
     low = text.lower()
-    for sym in _SYMBOLS:
+    if not low:
+        return None, text
+    for sym in (_BY_FIRST if at_start else _BY_LAST).get(low[0] if at_start else low[-1], ()):
         if at_start and low.startswith(sym):
             nxt = text[len(sym) : len(sym) + 1]
             glued = nxt[:1].isdigit() or nxt == "."

@@ -10,7 +10,10 @@ heading line is one sentence, and a soft wrap never ends one.
 from __future__ import annotations
 
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
 
 _LINE = re.compile(r"[^\r\n]*")
 _TERMINAL = re.compile(r"""[.!?]["'”’)\]]*$""")
@@ -81,6 +84,51 @@ _ABBREVIATIONS = {
 }
 # a sentence-final full stop followed by what can start a sentence
 _BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)]*(?P<gap>\s+)(?=["'“‘(]?[A-Z0-9])""")
+# characters of text each per-text cache holds: the pipeline and the record builder split the
+# same text up to five times a document, 64 documents apart (a relation batch); a budget in
+# characters, not documents, keeps memory flat whatever the documents' length
+CACHE_CHARS = 1_000_000
+
+_T = TypeVar("_T")
+_caches: list[_PerText] = []
+
+
+class _PerText:
+    """The results of a pure function of one text for the texts seen last (LRU)."""
+
+    def __init__(self, fn: Callable[[str], _T]) -> None:
+        self.fn = fn
+        self.held: OrderedDict[str, _T] = OrderedDict()
+        self.chars = 0
+        self.lock = threading.Lock()  # cluster workers tag in threads
+        _caches.append(self)
+
+    def __call__(self, text: str) -> _T:
+        with self.lock:
+            if text in self.held:
+                self.held.move_to_end(text)
+                return self.held[text]
+        value = self.fn(text)
+        if len(text) <= CACHE_CHARS:
+            with self.lock:
+                if text not in self.held:
+                    self.held[text] = value
+                    self.chars += len(text)
+                while self.chars > CACHE_CHARS:
+                    old, _ = self.held.popitem(last=False)
+                    self.chars -= len(old)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.held.clear()
+            self.chars = 0
+
+
+def clear_text_cache() -> None:
+    """Forget every cached split (benchmarks time the rules themselves)."""
+    for cache in _caches:
+        cache.clear()
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -107,7 +155,7 @@ def wrap_width(text: str) -> int | None:
     return width if width <= 110 and near / len(body) >= 0.5 else None
 
 
-def soft_wraps(text: str) -> list[tuple[int, int]]:
+def _soft_wraps(text: str) -> tuple[tuple[int, int], ...]:
     """Character ranges of the line breaks (blank lines included) that are soft wraps.
 
     A break is soft when the next line starts in lowercase, or when the text is hard-wrapped,
@@ -147,17 +195,33 @@ def soft_wraps(text: str) -> list[tuple[int, int]]:
         )
         if lower_next or wrapped_line:
             wraps.append((gap_start, nxt))
-    return wraps
+    return tuple(wraps)
 
 
-def unwrap(text: str) -> str:
-    """`text` with every character of each soft wrap replaced by a space (same length)."""
+_cached_wraps = _PerText(_soft_wraps)
+
+
+def soft_wraps(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the line breaks (blank lines included) that are soft wraps (see
+    `_soft_wraps`); a fresh list, computed once per text while it is cached."""
+    return list(_cached_wraps(text))
+
+
+def _unwrap(text: str) -> str:
     chars = list(text)
-    for start, end in soft_wraps(text):
+    for start, end in _cached_wraps(text):
         for i in range(start, end):
             if chars[i] in "\r\n":
                 chars[i] = " "
     return "".join(chars)
+
+
+_cached_unwrap = _PerText(_unwrap)
+
+
+def unwrap(text: str) -> str:
+    """`text` with every character of each soft wrap replaced by a space (same length)."""
+    return _cached_unwrap(text)
 
 
 def collapse_wraps(text: str) -> tuple[str, list[int]]:
@@ -169,7 +233,7 @@ def collapse_wraps(text: str) -> tuple[str, list[int]]:
     parts: list[str] = []
     origin: list[int] = []
     pos = 0
-    for start, end in soft_wraps(text):
+    for start, end in _cached_wraps(text):
         while start > pos and text[start - 1] in " \t":
             start -= 1
         parts.append(text[pos:start] + " ")
@@ -194,9 +258,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return w in _ABBREVIATIONS or len(w) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", w))
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences as (start, end) offsets, trimmed of surrounding whitespace."""
-    flat = unwrap(text)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    flat = _cached_unwrap(text)
     spans = []
     for ls, le in _lines(flat):
         start = ls
@@ -214,14 +277,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             s += len(chunk) - len(chunk.lstrip())
             e -= len(chunk) - len(chunk.rstrip())
             result.append((s, e))
-    return result
+    return tuple(result)
+
+
+_cached_sentences = _PerText(_sentence_spans)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences as (start, end) offsets, trimmed of surrounding whitespace (a fresh list;
+    the split itself is computed once per text while it is cached)."""
+    return list(_cached_sentences(text))
 
 
 def heading_flags(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     """For each sentence of `sentence_spans(text)`, whether it is a title, heading or caption
     line: a whole line that is no bullet and does not end like body text (`.`, `!`, `?`, `;`
     `,` or `:`). Schema v2 never links such a line with the body."""
-    flat = unwrap(text)
+    flat = _cached_unwrap(text)
     flags = []
     for s, e in spans:
         while s > 0 and flat[s - 1] in " \t":

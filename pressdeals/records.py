@@ -25,8 +25,15 @@ def _span(doc: AnnotatedDoc, start: int, end: int, label: str) -> dict[str, Any]
 
 
 def tagged_record(
-    doc: AnnotatedDoc, source: str, model: dict[str, Any], include_text: bool = True
+    doc: AnnotatedDoc,
+    source: str,
+    model: dict[str, Any],
+    include_text: bool = True,
+    *,
+    with_facts: bool = True,
 ) -> dict[str, Any]:
+    """The record of `doc`; `with_facts=False` leaves `facts` empty (in its place) for a
+    caller that builds them from deals it changes first (`pressdeals tag`)."""
     deals = doc.deals
     doc = doc.sorted()  # drops the deals a pipeline built: kept above
     record: dict[str, Any] = {"id": doc.id, "source": source}
@@ -48,6 +55,6 @@ def tagged_record(
     if deals is None:
         deals = build_deals(doc)
     record["deals"] = deals
-    record["facts"] = [f.as_dict() for f in build_facts(doc, deals)]
+    record["facts"] = [f.as_dict() for f in build_facts(doc, deals)] if with_facts else []
     record["model"] = model
     return record

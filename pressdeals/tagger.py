@@ -271,7 +271,10 @@ def run_tag(
         else:  # split document: deals are rebuilt on the merged whole
             doc = _merge(parts, offsets, item.id, item.text)
         parts.clear()  # the parts are in `doc` now: free them before the record is built
-        record = tagged_record(doc, item.source, model, include_text=options.include_text)
+        # facts come below, from the cleaned deals
+        record = tagged_record(
+            doc, item.source, model, include_text=options.include_text, with_facts=False
+        )
         if item.input_id is not None:
             record["input_id"] = item.input_id
         if item.encoding:

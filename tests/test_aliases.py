@@ -148,3 +148,15 @@ def test_shortened_form_needs_its_first_word():
 
     assert abbreviates("Gujarat Vibrant", "Vibrant Gujarat Global Summit") is None
     assert abbreviates("Summit Vibrant", "Vibrant Gujarat Global Summit") is None
+
+
+def test_occurrences_are_what_the_boundary_regex_finds():
+    import re
+
+    from pressdeals.pipeline.aliases import _occurrences
+
+    text = "CIIE, CIIEs, pre-CIIE CIIE-2023 CIIE_x (CIIE) CIIECIIE CIIE\nÉCIIE CIIE"
+    for name in ("CIIE", "CIIE 2023", "E", "(CIIE)", "CIIECIIE"):
+        pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+        expected = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        assert list(_occurrences(text, name)) == expected, name
