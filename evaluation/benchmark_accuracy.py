@@ -164,8 +164,8 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
         out.append("")
     out += [
         "**Training time and size** (2 CPU cores, shared with other work while each run "
-        "trained: times compare only roughly; the shipped run is 8,000 steps, the others "
-        "4,000)",
+        "trained: times compare only roughly; the runs of this round are 8,000 steps, "
+        "those of earlier rounds 4,000)",
         "",
         "| system | training | size |",
         "|---|---|---|",
