@@ -73,3 +73,17 @@ def test_sentences_split_after_full_stops_but_not_abbreviations():
 def test_title_line_is_its_own_sentence():
     text = "12 Projects Signed at Pune Expo\nPUNE, India -- The expo signed 12 deals.\n"
     assert norm_sentences(text)[0] == "12 Projects Signed at Pune Expo"
+
+
+def test_per_text_caches_stay_within_their_character_budget(monkeypatch):
+    from pressdeals.pipeline import text as text_rules
+
+    monkeypatch.setattr(text_rules, "CACHE_CHARS", 100)
+    text_rules.clear_text_cache()
+    texts = [f"Deal {i} was signed.\nIt closed on day {i}. Fine." for i in range(10)]
+    for t in texts + texts[:3]:
+        assert text_rules.sentence_spans(t) == list(text_rules._sentence_spans(t))
+    for cache in text_rules._caches:
+        assert 0 < cache.chars <= 100
+        assert cache.chars == sum(len(t) for t in cache.held)
+    text_rules.clear_text_cache()
