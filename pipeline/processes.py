@@ -21,6 +21,7 @@ import multiprocessing
 import pickle
 import signal
 import tempfile
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -140,9 +141,14 @@ def _chunks(docs: Iterable[tuple[str, str]], batch_size: int) -> Iterator[list[t
 def _death(processes: dict[int, Any]) -> str:
     """What happened to the pool's workers, e.g. 'worker process 123 was killed by SIGKILL'."""
     dead = []
+    deadline = time.monotonic() + 2
     for pid, proc in processes.items():
-        proc.join(timeout=1)  # the pool has stopped the others; reap them for their codes
+        proc.join(timeout=max(0.0, deadline - time.monotonic()))
         code = proc.exitcode
+        # the pool's own thread may be reaping the same process: its code shows up shortly
+        while code is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+            code = proc.exitcode
         if code is None or code == -signal.SIGTERM:  # alive, or stopped by the pool itself
             continue
         if code < 0:
