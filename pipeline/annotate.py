@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from pressdeals.document import AnnotatedDoc, Entity, Relation
 from pressdeals.pipeline.extensions import register_extensions
-from pressdeals.pipeline.text import collapse_wraps
+from pressdeals.pipeline.text import collapse_wraps, soft_wraps
 from pressdeals.spacy_docs import from_spacy
 
 register_extensions()
@@ -36,16 +36,27 @@ BATCH_CHARS = 100_000  # characters per nlp.pipe batch (see _batches)
 
 class _Mapping:
     def __init__(self, text: str) -> None:
-        flat, origin = collapse_wraps(text)
-        self.flat = flat
-        # 8 bytes a character instead of a list of int objects (36): up to ZONE_DOCS texts
-        # wait here for the pipeline, so this is most of a long document's memory
-        self.origin = array("q", origin)
+        self.flat = text
+        # None when there is nothing to collapse (most texts): offsets are the same in both
+        self.origin: array | None = None
+        if soft_wraps(text):
+            self.flat, origin = collapse_wraps(text)
+            # 8 bytes a character instead of a list of int objects (36): up to ZONE_DOCS
+            # texts wait here for the pipeline, so this is most of a long document's memory
+            self.origin = array("q", origin)
+
+    @property
+    def identity(self) -> bool:
+        return self.origin is None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if self.origin is None:
+            return start, end
         return self.origin[start], self.origin[end - 1] + 1
 
     def to_flat(self, start: int, end: int) -> tuple[int, int]:
+        if self.origin is None:
+            return start, end
         return bisect_left(self.origin, start), bisect_left(self.origin, end - 1) + 1
 
 
@@ -62,8 +73,8 @@ def _read_doc(
     doc: Doc, doc_id: str, text: str, mapping: _Mapping, label_map: dict[str, str] | None
 ) -> AnnotatedDoc:
     return from_spacy(
-        doc, doc_id, keep_scores=True, label_map=label_map, to_original=mapping.to_original,
-        text=text,
+        doc, doc_id, keep_scores=True, label_map=label_map,
+        to_original=None if mapping.identity else mapping.to_original, text=text,
     )
 
 

@@ -96,7 +96,8 @@ def from_spacy(
     ]
     deals = None
     if sdoc._.deals is not None and label_map is None:
-        deals = _move_spans(sdoc._.deals, move, text)
+        # unmoved, the pipeline's records are already right: no copy
+        deals = sdoc._.deals if to_original is None else _move_spans(sdoc._.deals, move, text)
     if doc_id is None:
         doc_id = sdoc.user_data.get("doc_id", "")
     return AnnotatedDoc(
