@@ -35,6 +35,9 @@ from pressdeals.partitions import Partition, PartitionError, list_tables, plan_p
 from pressdeals.tagger import failed_input_lines
 
 SHOWN_FAILURES = 5
+# worker settings of a local cluster: no statistical profiler (it samples every thread's
+# stack every 10 ms to feed a dashboard that is off here: the CPU it takes is tagging's)
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {"distributed.worker.profile.enabled": False}
 
 
 class ClusterError(Exception):
@@ -101,6 +104,7 @@ def model_identity(model: str) -> dict[str, Any]:
 def _client(options: ClusterOptions) -> Iterator[Any]:
     # workers log at "info" by default: a run's stderr keeps the summary and real warnings
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    import dask
     from distributed import Client, LocalCluster
 
     logging.getLogger("distributed").setLevel(logging.WARNING)
@@ -116,14 +120,15 @@ def _client(options: ClusterOptions) -> Iterator[Any]:
             yield client
         return
     # one thread per worker process: the process's pipeline tags one partition at a time
-    cluster = LocalCluster(
-        n_workers=options.workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    )
-    with cluster, Client(cluster) as client:
-        yield client
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        cluster = LocalCluster(
+            n_workers=options.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        with cluster, Client(cluster) as client:
+            yield client
 
 
 def run_cluster(

@@ -225,3 +225,14 @@ def test_an_unreachable_scheduler_is_a_clear_error(inputs, tmp_path):
     )
     with pytest.raises(ClusterError, match="cannot connect"):
         run_cluster([str(inputs)], _settings(), options)
+
+
+def test_a_local_cluster_runs_its_workers_without_the_profiler(tmp_path):
+    # Dask's statistical profiler (on by default) takes CPU from tagging on every worker
+    import dask
+
+    from pressdeals.cluster_run import ClusterOptions, _client
+
+    with _client(ClusterOptions(out=str(tmp_path / "out"), workers=1)) as made:
+        flags = made.run(dask.config.get, "distributed.worker.profile.enabled")
+    assert list(flags.values()) == [False]
