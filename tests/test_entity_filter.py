@@ -67,13 +67,13 @@ def test_an_edition_is_not_taken_from_another_entity_or_given_to_non_events():
 
 
 def test_common_abbreviations_are_never_names():
-    text = "The BRI and Covid-19 slowed MoUs in the SEZ, BRICS said at MoU Expo."
+    text = "The BRI and Covid-19 slowed 12 MoUs in the SEZ, BRICS said at MoU Expo."
     kept = _filtered(
         text,
-        [("BRI", "GPE"), ("Covid-19", "GPE"), ("MoUs", "COUNT"), ("SEZ", "EVENT"),
+        [("BRI", "GPE"), ("Covid-19", "GPE"), ("12 MoUs", "COUNT"), ("SEZ", "EVENT"),
          ("BRICS", "GPE"), ("MoU Expo", "EVENT")],
     )
-    assert kept == [("MoUs", "COUNT"), ("BRICS", "GPE"), ("MoU Expo", "EVENT")]
+    assert kept == [("12 MoUs", "COUNT"), ("BRICS", "GPE"), ("MoU Expo", "EVENT")]
 
 
 def test_an_approximator_cut_off_its_amount_joins_it():
@@ -93,3 +93,38 @@ def test_an_approximator_cut_off_its_amount_joins_it():
         ("about", "MONEY"),
         ("12", "COUNT"),
     ]
+
+
+def test_a_name_run_over_a_closing_quote_and_comma_is_cut_there():
+    text = "at “Unveiling the Boardroom Deals”, African Development Bank head said"
+    spans = [("Unveiling the Boardroom Deals”, African Development Bank", "EVENT")]
+    assert _filtered(text, spans) == [("Unveiling the Boardroom Deals", "EVENT")]
+    # a quote the name itself opens and closes stays
+    text = "the “Invest Week”, held in Lagos"
+    assert _filtered(text, [("“Invest Week”", "EVENT")]) == [("“Invest Week”", "EVENT")]
+
+
+def test_the_session_of_an_event_is_the_event_and_a_bare_session_nothing():
+    text = (
+        "The 101st session of the China Import and Export Fair closed. During the 100th "
+        "session, the 5th Session of the Saudi-Kenyan Joint Business Council met."
+    )
+    spans = [
+        ("101st session of the China Import and Export Fair", "EVENT"),
+        ("100th session", "EVENT"),
+        ("5th Session of the Saudi-Kenyan Joint Business Council", "EVENT"),
+    ]
+    assert _filtered(text, spans) == [
+        ("China Import and Export Fair", "EVENT"),
+        ("5th Session of the Saudi-Kenyan Joint Business Council", "EVENT"),
+    ]
+
+
+def test_a_count_without_a_number_is_dropped():
+    text = "Deals, transactions, transactions and 12 projects, almost a thousand firms."
+    spans = [
+        ("transactions, transactions", "COUNT"),
+        ("12 projects", "COUNT"),
+        ("almost a thousand firms", "COUNT"),
+    ]
+    assert _filtered(text, spans) == spans[1:]
