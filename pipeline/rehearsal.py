@@ -206,6 +206,20 @@ def event_of_edition(span: Span) -> Span | None:
     return inner or span
 
 
+# lowercase administrative words after a place name stay outside its GPE (guidelines 86)
+UNIT_WORDS = frozenset(
+    ("province", "city", "county", "district", "region", "state", "prefecture", "governorate")
+)
+
+
+def place_without_unit(span: Span) -> Span:
+    """A GPE `Heilongjiang province`: the place alone (`Jilin Province`, capitalised, is
+    the place's full name and stays)."""
+    if span.label_ != "GPE" or len(span) < 2 or span[-1].text not in UNIT_WORDS:
+        return span
+    return Span(span.doc, span.start, span.end - 1, label="GPE")
+
+
 # common abbreviations and words of business news that are never an ORG, GPE or EVENT
 # (guidelines 60, 76); the NER, trained on text where they are rare, sometimes tags them
 NEVER_NAMES = frozenset(
@@ -270,6 +284,8 @@ class EntityFilter:
                 trimmed = cut_at_closing_quote(trimmed)
             if self.trim and trimmed is not None:
                 trimmed = event_of_edition(trimmed)
+            if self.trim and trimmed is not None:
+                trimmed = place_without_unit(trimmed)
             if self.trim and trimmed is not None and _never_a_name(trimmed):
                 trimmed = None
             changed |= trimmed is not ent

@@ -128,3 +128,9 @@ def test_a_count_without_a_number_is_dropped():
         ("almost a thousand firms", "COUNT"),
     ]
     assert _filtered(text, spans) == spans[1:]
+
+
+def test_a_lowercase_unit_word_after_a_place_leaves_the_gpe():
+    text = "Harbin, Heilongjiang province, and Changchun, Jilin Province."
+    spans = [("Heilongjiang province", "GPE"), ("Jilin Province", "GPE")]
+    assert _filtered(text, spans) == [("Heilongjiang", "GPE"), ("Jilin Province", "GPE")]
