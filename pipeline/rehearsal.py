@@ -220,6 +220,54 @@ def place_without_unit(span: Span) -> Span:
     return Span(span.doc, span.start, span.end - 1, label="GPE")
 
 
+# `... Fair and 2022 International Cooperation Forum on ...`: a year or an edition right after
+# `and` starts a second event (a name like `X Exhibition and Conference` has none)
+SECOND_EVENT = re.compile(
+    r"\b(?:Fair|Expo|Exposition|Exhibition|Summit|Forum|Conference|Convention|Festival|Show|"
+    r"Week|Meet|Congress)(?: (?:19|20)\d\d)? and (?=(?:(?:19|20)\d\d|\d{1,3}(?:st|nd|rd|th)) [A-Z])"
+)
+
+
+def split_joined_events(span: Span) -> list[Span]:
+    """An EVENT that runs over two events joined by `and` (`4th X Fair and 2022 Y Forum`):
+    the two events (schema: entities are flat, one name each)."""
+    if span.label_ != "EVENT":
+        return [span]
+    match = SECOND_EVENT.search(span.text)
+    if match is None:
+        return [span]
+    doc, cut = span.doc, span.start_char + match.end()
+    left = doc.char_span(span.start_char, cut - len(" and "), label="EVENT")
+    right = doc.char_span(cut, span.end_char, label="EVENT")
+    return [span] if left is None or right is None else [left, right]
+
+
+# words the NER sometimes takes into an amount: never part of MONEY in any of the data
+# (`39 bln USD contracts`, `Multiple 10-billion-yuan` deals)
+NOT_OF_AMOUNT_END = frozenset(
+    (
+        "contract", "contracts", "deal", "deals", "agreement", "agreements", "project",
+        "projects", "investment", "investments", "order", "orders", "transaction",
+        "transactions", "commitments", "pledges", "MoUs", "MoU", "worth",
+    )
+)
+NOT_OF_AMOUNT_START = frozenset(("multiple", "several", "various", "numerous", "many"))
+
+
+def amount_edges(span: Span) -> Span | None:
+    """A MONEY without a deal noun after its currency or a vague quantifier before it."""
+    if span.label_ != "MONEY":
+        return span
+    start, end = span.start, span.end
+    if end - start > 1 and span.doc[end - 1].text in NOT_OF_AMOUNT_END:
+        end -= 1
+    if end - start > 1 and span.doc[start].lower_ in NOT_OF_AMOUNT_START:
+        start += 1
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(span.doc, start, end, label="MONEY")
+
+
 # common abbreviations and words of business news that are never an ORG, GPE or EVENT
 # (guidelines 60, 76); the NER, trained on text where they are rare, sometimes tags them
 NEVER_NAMES = frozenset(
@@ -285,12 +333,14 @@ class EntityFilter:
             if self.trim and trimmed is not None:
                 trimmed = event_of_edition(trimmed)
             if self.trim and trimmed is not None:
-                trimmed = place_without_unit(trimmed)
+                trimmed = amount_edges(place_without_unit(trimmed))
             if self.trim and trimmed is not None and _never_a_name(trimmed):
                 trimmed = None
             changed |= trimmed is not ent
             if trimmed is not None:
-                keep.append(trimmed)
+                parts = split_joined_events(trimmed) if self.trim else [trimmed]
+                changed |= len(parts) > 1
+                keep += parts
         if self.trim:
             taken = {i for ent in keep for i in range(ent.start, ent.end)}
             extended = [with_edition(ent, taken) for ent in keep]

@@ -134,3 +134,33 @@ def test_a_lowercase_unit_word_after_a_place_leaves_the_gpe():
     text = "Harbin, Heilongjiang province, and Changchun, Jilin Province."
     spans = [("Heilongjiang province", "GPE"), ("Jilin Province", "GPE")]
     assert _filtered(text, spans) == [("Heilongjiang", "GPE"), ("Jilin Province", "GPE")]
+
+
+def test_two_events_joined_by_and_are_split_at_the_second_edition():
+    text = (
+        "the 4th Western Fair and 2022 International Forum on the Corridor opened; the "
+        "Commodity Exhibition and Sales Fair too."
+    )
+    spans = [
+        ("4th Western Fair and 2022 International Forum on the Corridor", "EVENT"),
+        ("Commodity Exhibition and Sales Fair", "EVENT"),
+    ]
+    assert _filtered(text, spans) == [
+        ("4th Western Fair", "EVENT"),
+        ("2022 International Forum on the Corridor", "EVENT"),
+        ("Commodity Exhibition and Sales Fair", "EVENT"),
+    ]
+
+
+def test_deal_nouns_and_vague_quantifiers_leave_an_amount():
+    text = "It won 39 bln USD contracts and Multiple 10-billion-yuan orders, 5 billion yuan."
+    spans = [
+        ("39 bln USD contracts", "MONEY"),
+        ("Multiple 10-billion-yuan", "MONEY"),
+        ("5 billion yuan", "MONEY"),
+    ]
+    assert _filtered(text, spans) == [
+        ("39 bln USD", "MONEY"),
+        ("10-billion-yuan", "MONEY"),
+        ("5 billion yuan", "MONEY"),
+    ]
