@@ -6,8 +6,9 @@ In one run, on the same generated texts:
 - words per second of `pressdeals tag` (shipped model, JSONL output) and of
   en_core_web_sm's full pipeline and NER-only pipeline (`nlp.pipe`), with 1 and 2 processes,
   on the first --compare-docs documents. After a warm-up (the first process after an install
-  reads the model and compiles modules from disk), `pressdeals tag`, the bare `nlp.pipe` of
-  the shipped model and en_core_web_sm's full pipeline run side by side in --repeats rounds:
+  reads the model and compiles modules from disk), `pressdeals tag` with 1 and 2 processes,
+  the bare `nlp.pipe` of the shipped model and en_core_web_sm's full pipeline run side by
+  side in --repeats rounds:
   the ratios are each round's, and the table gives medians, as this machine's speed drifts
   between runs;
 - peak RSS of `pressdeals tag` on the whole stream of --docs documents, sampled as the
@@ -213,6 +214,7 @@ def main() -> None:
         rounds.append(
             {
                 "pressdeals_p1": run_tag(compare, tmp / "o1.jsonl", 1, compare_words),
+                "pressdeals_p2": run_tag(compare, tmp / "o2.jsonl", 2, compare_words),
                 "shipped_pipe": run_shipped(compare, "pipe"),
                 "sm_full_p1": run_sm(compare, 1, ner_only=False),
             }
@@ -220,7 +222,6 @@ def main() -> None:
     for key in rounds[0]:
         results[key] = _median_run([r[key] for r in rounds])
     results["rounds"] = [_round_ratios(r) for r in rounds]
-    results["pressdeals_p2"] = run_tag(compare, tmp / "o2.jsonl", 2, compare_words)
     results["sm_full_p2"] = run_sm(compare, 2, ner_only=False)
     for n in (1, 2):
         results[f"sm_ner_p{n}"] = run_sm(compare, n, ner_only=True)
@@ -245,6 +246,7 @@ def _round_ratios(r: dict) -> dict:
         "cli_vs_pipe_process": pipe["process_seconds"] / cli["seconds"],
         "cli_vs_pipe_after_load": pipe["seconds"] / tagging if tagging else None,
         "cli_vs_sm": cli["wps"] / sm["wps"],
+        "two_vs_one": r["pressdeals_p2"]["wps"] / cli["wps"],
     }
 
 
@@ -280,7 +282,8 @@ def to_markdown(r: dict) -> str:
 
         lines += [
             "",
-            f"Medians of {len(rounds)} rounds; in each round `pressdeals tag`, the bare "
+            f"Medians of {len(rounds)} rounds; in each round `pressdeals tag` (1 and 2 "
+            "processes), the bare "
             "`nlp.pipe` of the shipped model and en_core_web_sm's full pipeline ran one after "
             "the other on the same texts, after a warm-up run of each. Ratios per round:",
             "",
@@ -291,6 +294,7 @@ def to_markdown(r: dict) -> str:
             f"{ratios('cli_vs_pipe_cpu')};",
             "- by wall-clock time: "
             f"`pressdeals tag` against en_core_web_sm's full pipeline: {ratios('cli_vs_sm')};",
+            f"- `pressdeals tag --n-process 2` against one process: {ratios('two_vs_one')};",
             "- `pressdeals tag` against the bare `nlp.pipe`, process start to exit (both "
             f"import, load the model and read the file): {ratios('cli_vs_pipe_process')};",
             "- the same after loading (the CLI's own tagging time against `nlp.pipe`'s): "
