@@ -240,7 +240,7 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
-    """The occurrences of `name` in `text` not inside a longer word or hyphenated compound,
+    r"""The occurrences of `name` in `text` not inside a longer word or hyphenated compound,
     left to right and not overlapping (what a `(?<![\w-])name(?![\w-])` regex finds)."""
     at, size = text.find(name), len(name)
     while at != -1:

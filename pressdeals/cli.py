@@ -508,6 +508,18 @@ def ship(
     ship_cli(model, config, force=force, model_version=model_version)
 
 
+@app.command()
+def rescore() -> None:
+    """Score the shipped model again on dev, realdev and the seeds with the current pipeline
+    rules and write the figures to its meta.json (after a change of rules or of dev)."""
+    need_train_extra()
+    from pressdeals.paths import SHIPPED_MODEL
+    from pressdeals.training.ship import rescore_shipped
+
+    rescore_shipped(SHIPPED_MODEL, echo=typer.echo)
+    typer.echo(f"rescored {SHIPPED_MODEL / 'meta.json'}")
+
+
 def main() -> None:  # pragma: no cover
     app(prog_name="pressdeals")
 

@@ -31,3 +31,34 @@ def test_comparison_prints_old_and_new_side_by_side():
 
 def test_version_bump():
     assert bump("0.0.0") == "0.1.0" and bump("1.4.2") == "1.5.0"
+
+
+def test_rescore_writes_current_scores_and_keeps_weights_threshold_and_version(
+    tmp_path, monkeypatch
+):
+    import json
+    import shutil
+
+    from pressdeals.evaluation.evaluate import load_documents
+    from pressdeals.paths import SHIPPED_MODEL
+    from pressdeals.training import ship
+
+    from .conftest import GOLD
+
+    target = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL, target)
+    meta = json.loads((target / "meta.json").read_text())
+    meta["pressdeals_scores"]["gold"]["entities"]["micro"]["f1"] = 0.123  # stale figure
+    (target / "meta.json").write_text(json.dumps(meta))
+    monkeypatch.setattr(ship, "RESULTS", tmp_path)
+    monkeypatch.setattr(
+        ship.Evaluation, "load", classmethod(lambda cls: cls({"gold": load_documents(GOLD)}))
+    )
+    scores = ship.rescore_shipped(target, echo=lambda _: None)
+    after = json.loads((target / "meta.json").read_text())
+    assert after["pressdeals_scores"] == scores
+    assert json.loads((tmp_path / "scores_shipped.json").read_text()) == scores
+    assert scores["gold"]["entities"]["micro"]["f1"] > 0.8
+    assert scores["relation_threshold"] == meta["pressdeals_scores"]["relation_threshold"]
+    assert after["version"] == meta["version"]
+    assert (target / "ner" / "model").read_bytes() == (SHIPPED_MODEL / "ner" / "model").read_bytes()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
+import srsly
 from spacy.language import Language
 
 from pressdeals.document import AnnotatedDoc
@@ -129,3 +130,22 @@ def ship_model(
         shutil.rmtree(target)
     tmp.rename(target)
     return target
+
+
+def rescore_shipped(target: Path = SHIPPED_MODEL, echo=print) -> dict:
+    """Score the shipped model again with the current pipeline code and evaluation data and
+    write the figures to its meta.json and to evaluation/results/scores_shipped.json.
+
+    The weights, relation threshold and version stay; what changes is what meta.json says
+    the model scores after a change of the rules in `pressdeals.pipeline` or of dev."""
+    meta_path = target / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    old = {k: v for k, v in meta.get("pressdeals_scores", {}).items() if isinstance(v, dict)}
+    new = Evaluation.load().score(spacy.load(target))
+    echo(comparison(old if set(old) >= set(new) else None, new))
+    threshold = meta.get("pressdeals_scores", {}).get("relation_threshold")
+    scores = {"relation_threshold": threshold, **new}
+    meta["pressdeals_scores"] = scores
+    srsly.write_json(meta_path, meta)  # the format spaCy's to_disk writes
+    (RESULTS / "scores_shipped.json").write_text(json.dumps(scores, indent=2) + "\n")
+    return scores
