@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Corpus, Example
 from spacy.util import registry
 
+from pressdeals.pipeline.name_rules import names_nothing, without_description
 from pressdeals.schema import ENTITY_LABELS
 
 # en_core_web_sm/md labels kept as auxiliary NER labels (CARDINAL, MONEY, ORG, GPE and EVENT
@@ -246,9 +247,25 @@ def split_joined_events(span: Span) -> list[Span]:
 # (`39 bln USD contracts`, `Multiple 10-billion-yuan` deals)
 NOT_OF_AMOUNT_END = frozenset(
     (
-        "contract", "contracts", "deal", "deals", "agreement", "agreements", "project",
-        "projects", "investment", "investments", "order", "orders", "transaction",
-        "transactions", "commitments", "pledges", "MoUs", "MoU", "worth",
+        "contract",
+        "contracts",
+        "deal",
+        "deals",
+        "agreement",
+        "agreements",
+        "project",
+        "projects",
+        "investment",
+        "investments",
+        "order",
+        "orders",
+        "transaction",
+        "transactions",
+        "commitments",
+        "pledges",
+        "MoUs",
+        "MoU",
+        "worth",
     )
 )
 NOT_OF_AMOUNT_START = frozenset(("multiple", "several", "various", "numerous", "many"))
@@ -334,7 +351,13 @@ class EntityFilter:
                 trimmed = event_of_edition(trimmed)
             if self.trim and trimmed is not None:
                 trimmed = amount_edges(place_without_unit(trimmed))
-            if self.trim and trimmed is not None and _never_a_name(trimmed):
+            if self.trim and trimmed is not None:
+                trimmed = without_description(trimmed)
+            if (
+                self.trim
+                and trimmed is not None
+                and (_never_a_name(trimmed) or names_nothing(trimmed))
+            ):
                 trimmed = None
             changed |= trimmed is not ent
             if trimmed is not None:

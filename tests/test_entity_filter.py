@@ -8,7 +8,11 @@ from pressdeals.pipeline.rehearsal import EntityFilter
 from pressdeals.pipeline.tokenizer import blank_nlp
 
 
-def _filtered(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _filtered(
+    text: str,
+    spans: list[tuple[str, str]],
+    labels: tuple[str, ...] = ("EVENT", "COUNT", "GPE", "MONEY"),
+) -> list[tuple[str, str]]:
     nlp = blank_nlp()
     doc = nlp.make_doc(text)
     ents = []
@@ -16,7 +20,7 @@ def _filtered(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
         start = text.index(surface)
         ents.append(doc.char_span(start, start + len(surface), label=label))
     doc.ents = ents
-    doc = EntityFilter(["EVENT", "COUNT", "GPE", "MONEY"], "aux_ents")(doc)
+    doc = EntityFilter(list(labels), "aux_ents")(doc)
     return [(e.text, e.label_) for e in doc.ents] + [
         (s.text, "aux:" + s.label_) for s in doc.spans.get("aux_ents", [])
     ]
@@ -38,9 +42,7 @@ def test_paired_quotes_stay_inside_the_span():
 
 def test_a_span_of_quotes_only_is_dropped_and_other_labels_go_aside():
     text = "He said “ yes ” to Tom Lee."
-    assert _filtered(text, [("“", "EVENT"), ("Tom Lee", "PERSON")]) == [
-        ("Tom Lee", "aux:PERSON")
-    ]
+    assert _filtered(text, [("“", "EVENT"), ("Tom Lee", "PERSON")]) == [("Tom Lee", "aux:PERSON")]
 
 
 def test_trimming_can_be_turned_off():
@@ -70,8 +72,14 @@ def test_common_abbreviations_are_never_names():
     text = "The BRI and Covid-19 slowed 12 MoUs in the SEZ, BRICS said at MoU Expo."
     kept = _filtered(
         text,
-        [("BRI", "GPE"), ("Covid-19", "GPE"), ("12 MoUs", "COUNT"), ("SEZ", "EVENT"),
-         ("BRICS", "GPE"), ("MoU Expo", "EVENT")],
+        [
+            ("BRI", "GPE"),
+            ("Covid-19", "GPE"),
+            ("12 MoUs", "COUNT"),
+            ("SEZ", "EVENT"),
+            ("BRICS", "GPE"),
+            ("MoU Expo", "EVENT"),
+        ],
     )
     assert kept == [("12 MoUs", "COUNT"), ("BRICS", "GPE"), ("MoU Expo", "EVENT")]
 
@@ -163,4 +171,61 @@ def test_deal_nouns_and_vague_quantifiers_leave_an_amount():
         ("39 bln USD", "MONEY"),
         ("10-billion-yuan", "MONEY"),
         ("5 billion yuan", "MONEY"),
+    ]
+
+
+NAMES = ("EVENT", "ORG", "GPE")
+
+
+def test_chinese_names_among_officials_are_persons_not_places_or_organisations():
+    text = (
+        "Attending were Wu Jianhua, Zhou Lanting and Gao Ming. Han Qiao, deputy mayor of "
+        "Linyi, spoke, and so did Vice Governor Sun Hao. Hong Kong, Long An and Dong Nai "
+        "sent buyers; Li Ning opened a shop."
+    )
+    spans = [
+        ("Wu Jianhua", "GPE"),
+        ("Zhou Lanting", "ORG"),
+        ("Gao Ming", "GPE"),
+        ("Han Qiao", "ORG"),
+        ("Linyi", "GPE"),
+        ("Sun Hao", "GPE"),
+        ("Hong Kong", "GPE"),
+        ("Long An", "GPE"),
+        ("Dong Nai", "GPE"),
+        ("Li Ning", "ORG"),  # name-shaped, but neither in a list of names nor next to a role
+    ]
+    assert _filtered(text, spans, NAMES) == [
+        ("Linyi", "GPE"),
+        ("Hong Kong", "GPE"),
+        ("Long An", "GPE"),
+        ("Dong Nai", "GPE"),
+        ("Li Ning", "ORG"),
+    ]
+
+
+def test_a_lowercase_description_leaves_an_organisation_or_drops_it():
+    text = "The municipal Bureau of Commerce and the provincial Party committee signed."
+    spans = [("municipal Bureau of Commerce", "ORG"), ("provincial Party committee", "ORG")]
+    assert _filtered(text, spans, NAMES) == [("Bureau of Commerce", "ORG")]
+
+
+def test_facilities_generic_references_and_themes_name_nothing():
+    text = (
+        "The Int'l trade fair filled the Riverside Pavilion, the Global Investment Meet the "
+        "Nile Tech Park; the expo, themed on \u201cOpen Delta, Shared Future\u201d, and "
+        "`Green Routes' as its theme, hosted the Nile Trade Agency."
+    )
+    spans = [
+        ("Int'l trade fair", "EVENT"),
+        ("Riverside Pavilion", "ORG"),
+        ("Global Investment Meet", "EVENT"),
+        ("Nile Tech Park", "ORG"),
+        ("Open Delta, Shared Future", "EVENT"),
+        ("Green Routes", "EVENT"),
+        ("Nile Trade Agency", "ORG"),
+    ]
+    assert _filtered(text, spans, NAMES) == [
+        ("Global Investment Meet", "EVENT"),  # title case: a name
+        ("Nile Trade Agency", "ORG"),
     ]
