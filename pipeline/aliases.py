@@ -4,6 +4,8 @@
 Two mentions name one event when
 - one is an acronym defined in brackets right after (or before) the other: `Global Agritech
   Investment Forum (GAIF)`, `GAIF (Global Agritech Investment Forum)`;
+- one follows the other as a second name (`China Import and Export Fair, or Canton Fair`,
+  `..., also known as ...`);
 - one is an acronym of the other's initials (`CIIE`, `China International Import Expo`);
 - one's name is contained in the other's (`China International Import Expo` in `6th China
   International Import Expo`), or is a shortened form of it: its words in order, from the
@@ -47,6 +49,12 @@ _ORDINAL = re.compile(
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _GLUED_YEAR = re.compile(r"^(.*[A-Za-z])((?:19|20)\d\d)$")
 _FILLER = {"the", "annual", "edition"}
+# what stands between two names of one event given one after the other
+_APPOSITION = re.compile(
+    r"\s*(?:,\s*or|,?\s*(?:also|better|commonly|popularly|formerly)?\s*(?:known as|called)|"
+    r",?\s*dubbed)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]*[A-Z0-9]$")
 _WORD = re.compile(r"[^\s\-–/(),:;\"“”'’]+")
 
@@ -159,6 +167,8 @@ def same_event(a: str, b: str, text_between: str | None = None) -> bool:
         return True
     if text_between is not None and re.fullmatch(r"\s*\(\s*", text_between):
         return True  # `Name (ACR)` or `ACR (Name)`: a definition in brackets
+    if text_between is not None and _APPOSITION.fullmatch(text_between):
+        return True  # `China Import and Export Fair, or Canton Fair`: a second name
     for short, long in ((a, b), (b, a)):
         if is_acronym(short) and name_parts(short)[0][0].upper() in _initials(long):
             return True

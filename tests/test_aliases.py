@@ -55,6 +55,25 @@ def test_acronym_defined_in_brackets_is_grouped_whatever_its_letters():
     ]
 
 
+def test_a_second_name_given_right_after_the_first_is_grouped():
+    text = (
+        "The Lakeside Commodities Fair, or Lotus Fair, closed; the Hill Tea Expo, also known "
+        "as the Green Leaf Show, opened beside the Stone Forum or the River Summit."
+    )
+    names = [
+        "Lakeside Commodities Fair",
+        "Lotus Fair",
+        "Hill Tea Expo",
+        "Green Leaf Show",
+        "Stone Forum",
+        "River Summit",
+    ]
+    assert groups(text, names) == [
+        ["Lakeside Commodities Fair", "Lotus Fair"],
+        ["Hill Tea Expo", "Green Leaf Show"],
+    ]  # `X or Y` without a comma is a choice between two events
+
+
 def test_different_editions_are_never_merged():
     text = "IDEX 2023 beat IDEX 2021; at IDEX deals were signed."
     result = groups(text, ["IDEX 2023", "IDEX 2021", "IDEX"])
