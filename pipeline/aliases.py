@@ -11,6 +11,8 @@ Two mentions name one event when
   International Import Expo`), or is a shortened form of it: its words in order, from the
   first, as words, word beginnings or acronyms of the other's (`Vibrant Summit`, `West
   China Fair` for `Western China International Investment and Trade Fair`, `CAS expo`);
+- one is a descriptive name with a lowercase type word (`Lhasa expo`) and the other the
+  only name of the document that ends in that type word (`8th China Tibet ... Expo`);
 - they are the same name with or without an edition: an ordinal, a year, `the`, `annual`
   (`IDEX`, `IDEX 2023`, `XYZ2024`);
 unless their editions differ (`IDEX 2021` and `IDEX 2023`, `8th` and `9th` are different
@@ -51,9 +53,15 @@ _GLUED_YEAR = re.compile(r"^(.*[A-Za-z])((?:19|20)\d\d)$")
 _FILLER = {"the", "annual", "edition"}
 # what stands between two names of one event given one after the other
 _APPOSITION = re.compile(
-    r"\s*(?:,\s*or|,?\s*(?:also|better|commonly|popularly|formerly)?\s*(?:known as|called)|"
-    r",?\s*dubbed)\s+(?:the\s+)?",
+    r"\s*(?:,\s*or|,?\s*(?:(?:which|that|as)\b[^.;:()]{0,40}?)?"
+    r"(?:also |better |commonly |popularly |formerly )?"
+    r"(?:known as|called|dubbed|branded(?: as)?|billed as|marketed(?: \w+)? as|promoted as))"
+    r"\s+(?:the\s+)?",
     re.IGNORECASE,
+)
+_TYPE_WORDS = frozenset(
+    ("fair", "expo", "forum", "summit", "conference", "convention", "exhibition", "show", "meet")
+    + ("week", "festival", "congress")
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]*[A-Z0-9]$")
 _WORD = re.compile(r"[^\s\-–/(),:;\"“”'’]+")
@@ -223,6 +231,15 @@ def group_events(text: str, events: Iterable[Entity]) -> list[tuple[Entity, ...]
             best = min(found.values())
             for j in (j for j, k in found.items() if k == best):
                 union(i, j)
+    # `Lhasa expo`, `green investment conference`: a descriptive name with a lowercase type
+    # word names the one event of the document whose name ends in that type word
+    for i, name in enumerate(names):
+        last = name.split()[-1]
+        if last not in _TYPE_WORDS:
+            continue
+        named = [j for j, other in enumerate(names) if other.split()[-1] == last.title()]
+        if named and len({find(j) for j in named}) == 1:
+            union(named[0], i)
     groups = [tuple(events[k] for k in sorted(m)) for m in members.values() if len(m) > 1]
     return sorted(groups)
 

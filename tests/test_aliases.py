@@ -58,7 +58,8 @@ def test_acronym_defined_in_brackets_is_grouped_whatever_its_letters():
 def test_a_second_name_given_right_after_the_first_is_grouped():
     text = (
         "The Lakeside Commodities Fair, or Lotus Fair, closed; the Hill Tea Expo, also known "
-        "as the Green Leaf Show, opened beside the Stone Forum or the River Summit."
+        "as the Green Leaf Show, opened beside the Stone Forum or the River Summit. The Delta "
+        "Growth Summit, which the province has marketed abroad as Invest Delta, followed."
     )
     names = [
         "Lakeside Commodities Fair",
@@ -67,11 +68,26 @@ def test_a_second_name_given_right_after_the_first_is_grouped():
         "Green Leaf Show",
         "Stone Forum",
         "River Summit",
+        "Delta Growth Summit",
+        "Invest Delta",
     ]
     assert groups(text, names) == [
         ["Lakeside Commodities Fair", "Lotus Fair"],
         ["Hill Tea Expo", "Green Leaf Show"],
+        ["Delta Growth Summit", "Invest Delta"],
     ]  # `X or Y` without a comma is a choice between two events
+
+
+def test_a_descriptive_name_joins_the_only_event_of_its_type_word():
+    text = (
+        "Lhasa expo signs 46 deals. The 8th Plateau Tourism Expo closed in Lhasa, beside the "
+        "Snow Forum. A Nyingchi forum is planned; the Lhasa fair opens in May."
+    )
+    names = ["Lhasa expo", "8th Plateau Tourism Expo", "Snow Forum", "Nyingchi forum", "Lhasa fair"]
+    assert groups(text, names) == [
+        ["Lhasa expo", "8th Plateau Tourism Expo"],
+        ["Snow Forum", "Nyingchi forum"],
+    ]  # no named fair: `Lhasa fair` stays alone
 
 
 def test_different_editions_are_never_merged():
