@@ -1,7 +1,8 @@
 """Spans the NER tags ORG, GPE or EVENT that the schema says name no organisation, place or
 event: persons with Chinese names among officials, lowercase descriptions (`municipal Party
 committee`), facilities (`... Pavilion`, `... Industry Park`), generic references (`Int'l
-trade fair`) and the themes of events (guidelines 91-95). The `entity_filter` applies them."""
+trade fair`), the themes of events and regions (`NE China`) (guidelines 91-95, 98). The
+`entity_filter` applies them."""
 
 from __future__ import annotations
 
@@ -128,6 +129,25 @@ def _is_theme(span: Span) -> bool:
     return bool(THEME_BEFORE.search(before) or THEME_AFTER.search(after))
 
 
+# a compass word before a continent or a large country names a region, not a political
+# unit (schema: `Northeast China`, `Northeast Asia`); `South Africa` is a country
+COMPASS = _words(
+    """north south east west central northeast northwest southeast southwest ne nw se sw
+    northern southern eastern western"""
+)
+REGIONS_OF = _words("China Asia Africa Europe India America")
+
+
+def is_region(span: Span) -> bool:
+    words = span.text.split()
+    return (
+        len(words) == 2
+        and words[0].lower() in COMPASS
+        and words[1] in REGIONS_OF
+        and span.text != "South Africa"
+    )
+
+
 def names_nothing(span: Span) -> bool:
     """True when the ORG, GPE or EVENT `span` names no organisation, place or event."""
     if span.label_ not in ("ORG", "GPE", "EVENT"):
@@ -136,6 +156,8 @@ def names_nothing(span: Span) -> bool:
         return True
     if span.label_ == "ORG":
         return span[-1].text in FACILITY_HEADS
+    if span.label_ == "GPE":
+        return is_region(span)
     if span.label_ == "EVENT":
         generic = all(t.lower_ in GENERIC_EVENT_WORDS for t in span)
         return (generic and any(t.is_lower for t in span)) or _is_theme(span)

@@ -271,8 +271,19 @@ NOT_OF_AMOUNT_END = frozenset(
 NOT_OF_AMOUNT_START = frozenset(("multiple", "several", "various", "numerous", "many"))
 
 
+# `split over 11 contracts`: `over` after these verbs is a preposition, no approximator
+SPREAD_VERBS = frozenset(("split", "spread", "divided", "distributed", "shared", "spanning"))
+
+
 def amount_edges(span: Span) -> Span | None:
-    """A MONEY without a deal noun after its currency or a vague quantifier before it."""
+    """A MONEY without a deal noun after its currency or a vague quantifier before it; a
+    COUNT without the preposition `over` of `split over N contracts`."""
+    if span.label_ == "COUNT":
+        doc, start = span.doc, span.start
+        spread = start > 0 and doc[start - 1].lower_ in SPREAD_VERBS
+        if len(span) > 1 and span[0].lower_ == "over" and spread:
+            return Span(doc, start + 1, span.end, label="COUNT")
+        return span
     if span.label_ != "MONEY":
         return span
     start, end = span.start, span.end

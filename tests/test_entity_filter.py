@@ -229,3 +229,20 @@ def test_facilities_generic_references_and_themes_name_nothing():
         ("Global Investment Meet", "EVENT"),  # title case: a name
         ("Nile Trade Agency", "ORG"),
     ]
+
+
+def test_compass_regions_are_no_places_but_countries_are():
+    text = "Buyers from NE China, Southeast Asia, South Africa and South Korea came."
+    spans = [
+        ("NE China", "GPE"),
+        ("Southeast Asia", "GPE"),
+        ("South Africa", "GPE"),
+        ("South Korea", "GPE"),
+    ]
+    assert _filtered(text, spans, NAMES) == [("South Africa", "GPE"), ("South Korea", "GPE")]
+
+
+def test_over_after_split_is_a_preposition_not_an_approximator():
+    text = "Deals were split over 11 contracts; over 40 projects were signed."
+    spans = [("over 11 contracts", "COUNT"), ("over 40 projects", "COUNT")]
+    assert _filtered(text, spans) == [("11 contracts", "COUNT"), ("over 40 projects", "COUNT")]
