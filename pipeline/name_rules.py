@@ -85,6 +85,13 @@ def is_chinese_person(span: Span) -> bool:
     return _name_shaped(tokens) and (_list_neighbour(span) or _role_next_to(span))
 
 
+# names of days and months, and their abbreviations
+CALENDAR = _words(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    May June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep
+    Sept Oct Nov Dec"""
+)
+
 # lowercase words that make an organisation's name a description (`the municipal government`)
 DESCRIPTIONS = _words(
     """municipal provincial national local regional state city county district prefectural

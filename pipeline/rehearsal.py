@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Corpus, Example
 from spacy.util import registry
 
-from pressdeals.pipeline.name_rules import names_nothing, without_description
+from pressdeals.pipeline.name_rules import CALENDAR, names_nothing, without_description
 from pressdeals.schema import ENTITY_LABELS
 
 # en_core_web_sm/md labels kept as auxiliary NER labels (CARDINAL, MONEY, ORG, GPE and EVENT
@@ -155,6 +155,36 @@ def with_edition(span: Span, taken: set[int]) -> Span:
     if before.lower_ in ORDINAL_WORDS or ORDINAL.match(before.text):
         return Span(span.doc, span.start - 1, span.end, label=span.label_)
     return span
+
+
+# `Forum on the New Land-Sea Corridor`: the topic after these type words is in the name
+# (guidelines 99); a date after them is not (`Forum on Sept. 11`)
+TOPIC_HEADS = frozenset(("Forum", "Conference", "Summit", "Dialogue", "Symposium", "Seminar"))
+TOPIC_JOINERS = frozenset(("and", "of", "&", "-"))
+
+
+def with_topic(span: Span, taken: set[int]) -> Span:
+    """An EVENT ending in `Forum`, `Conference` ... with the capitalised topic after `on` or
+    `for (the)` that the NER left out; `taken`: tokens of other entities, never absorbed."""
+    doc, at = span.doc, span.end
+    if span.label_ != "EVENT" or span[-1].text not in TOPIC_HEADS or at + 1 >= len(doc):
+        return span
+    if doc[at].text not in ("on", "for"):
+        return span
+    at += 2 if doc[at + 1].text == "the" else 1
+    if at >= len(doc) or not doc[at].is_title or doc[at].text.rstrip(".") in CALENDAR:
+        return span
+    end = at
+    while end < len(doc) and end not in taken and not doc[end].is_space:
+        if doc[end].text in TOPIC_JOINERS:
+            if end + 1 >= len(doc) or not doc[end + 1].text[:1].isupper():
+                break
+        elif not doc[end].text[:1].isupper():
+            break
+        end += 1
+    if end == at:
+        return span
+    return Span(doc, span.start, end, label="EVENT")
 
 
 def cut_at_closing_quote(span: Span) -> Span | None:
@@ -377,7 +407,7 @@ class EntityFilter:
                 keep += parts
         if self.trim:
             taken = {i for ent in keep for i in range(ent.start, ent.end)}
-            extended = [with_edition(ent, taken) for ent in keep]
+            extended = [with_topic(with_edition(ent, taken), taken) for ent in keep]
             changed |= any(a is not b for a, b in zip(extended, keep, strict=True))
             joined = join_split_quantities(extended)
             # a COUNT with no number in it after the joining (`transactions, transactions`)

@@ -246,3 +246,22 @@ def test_over_after_split_is_a_preposition_not_an_approximator():
     text = "Deals were split over 11 contracts; over 40 projects were signed."
     spans = [("over 11 contracts", "COUNT"), ("over 40 projects", "COUNT")]
     assert _filtered(text, spans) == [("11 contracts", "COUNT"), ("over 40 projects", "COUNT")]
+
+
+def test_the_topic_after_forum_on_joins_the_event_but_a_date_does_not():
+    text = (
+        "The 2022 Valley Forum on the New Land-Sea Corridor in Chongqing and the Delta "
+        "Forum on Sept. 11 and the Hill Conference for Trade and Investment met."
+    )
+    spans = [
+        ("2022 Valley Forum", "EVENT"),
+        ("Chongqing", "GPE"),
+        ("Delta Forum", "EVENT"),
+        ("Hill Conference", "EVENT"),
+    ]
+    assert _filtered(text, spans) == [
+        ("2022 Valley Forum on the New Land-Sea Corridor", "EVENT"),
+        ("Chongqing", "GPE"),
+        ("Delta Forum", "EVENT"),
+        ("Hill Conference for Trade and Investment", "EVENT"),
+    ]
