@@ -29,6 +29,7 @@ from thinc.types import Floats2d
 from pressdeals.metrics import PRF
 from pressdeals.pipeline.extensions import register_extensions
 from pressdeals.pipeline.relation_model import BETWEEN_LABELS, Candidate, Instances
+from pressdeals.pipeline.signing_anaphora import link_anaphoric_signings
 from pressdeals.pipeline.text import heading_flags, sentence_spans
 from pressdeals.schema import PAIR_TYPES, RELATION_LABELS, relation_label
 from pressdeals.spacy_docs import from_spacy
@@ -289,7 +290,8 @@ class RelationExtractor(TrainablePipe):
                             "score": round(score, 4),
                         }
                     )
-            doc._.relations = relations
+            # the schema's cross-sentence SIGNED_AT through an anaphor, by rule
+            doc._.relations = link_anaphoric_signings(doc, relations)
 
     def _training_instances(self, examples: Iterable[Example]) -> Instances:
         """Candidates from the gold entities, mapped onto the predicted docs' tokens."""

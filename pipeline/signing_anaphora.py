@@ -1,0 +1,123 @@
+"""SIGNED_AT through an anaphor in the next sentence (guidelines 100): in `The 17th X Expo
+and the concurrent Y Summit closed on Monday. A total of 86 projects were signed at the
+four-day event.`, the projects were signed at the Expo. The schema links two consecutive body
+sentences when the second goes on about the things signed; the relation model misses most
+such links in real releases (it learned them from few examples), so the `relation_extractor`
+adds them by rule where it left a signed count or amount unlinked:
+
+- the head's sentence reports a signing (`signed`, `inked`, `sealed` ...) `at` / `during the
+  (four-day) event|fair|expo|...`, names no event itself and says nothing of plans, pledges
+  or intentions;
+- the previous sentence, a body sentence, names the event: the one whose type word the
+  anaphor repeats (`the fair` -> `... Fair`), or for `the event`, `the gathering` ... its only
+  event, or the first one named; SIGNED_AT goes to that event's nearest mention there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from pressdeals.pipeline.text import heading_flags, sentence_spans
+
+SIGNING = re.compile(
+    r"\b(?:signed|inked|sealed|concluded|clinched|struck|penned|contracted)\b", re.IGNORECASE
+)
+NOT_SIGNED = re.compile(
+    r"\b(?:expected|plann?ed|pledged?|proposals?|proposed|will|would|could|intend\w*|"
+    r"intention\w*|targets?|aim\w*|negotiat\w*|received|launched|announced|since|"
+    r"to be signed|none)\b",
+    re.IGNORECASE,
+)
+ANAPHOR = re.compile(
+    r"\b(?:at|during|on the sidelines of|in the course of)\s+(?:the|this year's|this)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?P<noun>event|fair|expo|exposition|summit|forum|conference|meet|"
+    r"meeting|convention|show|exhibition|gathering|session)\b",
+    re.IGNORECASE,
+)
+GENERIC_NOUNS = frozenset(("event", "gathering", "meeting", "meet", "show", "session"))
+DEAL_NOUN = re.compile(
+    r"project|deal|agreement|contract|mou|memorand|transaction|order|document|accord|pact",
+    re.IGNORECASE,
+)
+# a second amount in brackets or after `, or` (a conversion), or a threshold: no head
+NOT_A_HEAD = re.compile(
+    r"(?:\(\s*(?:about|around|approximately|approx\.|roughly|some|nearly|or)?|,\s*or\s*"
+    r"(?:about|around|some|nearly|roughly)?|\b(?:exceed\w*|above|topp?\w*|over))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _type_word(name: str) -> str:
+    word = name.split()[-1].lower()
+    return "expo" if word == "exposition" else word
+
+
+def link_anaphoric_signings(doc: Doc, relations: list[dict]) -> list[dict]:
+    """`relations` with the SIGNED_AT that an anaphor in the next sentence gives (see the
+    module's text); the added ones carry `"rule": "anaphor"`."""
+    ents = [e for e in doc.ents if e.label_ in ("COUNT", "MONEY", "EVENT")]
+    events = [e for e in ents if e.label_ == "EVENT"]
+    if not events:
+        return relations
+    text = doc.text
+    spans = sentence_spans(text)
+    headings = heading_flags(text, spans)
+    starts = [s for s, _ in spans]
+    group = {tuple(m): i for i, g in enumerate(doc._.aliases or []) for m in g}
+
+    def sentence(pos: int) -> int:
+        return next((i for i in range(len(starts) - 1, -1, -1) if starts[i] <= pos), -1)
+
+    signed = {tuple(r["head"]) for r in relations if r["label"] == "SIGNED_AT"}
+    value_tails = {tuple(r["tail"]) for r in relations if r["label"] == "VALUE"}
+    added = []
+    for head in ents:
+        key = (head.start_char, head.end_char)
+        if head.label_ == "EVENT" or key in signed or key in value_tails:
+            continue
+        si = sentence(head.start_char)
+        if si < 1 or headings[si] or headings[si - 1]:
+            continue
+        start, end = spans[si]
+        sent = text[start:end]
+        anaphor = ANAPHOR.search(sent)
+        if anaphor is None or not SIGNING.search(sent) or NOT_SIGNED.search(sent):
+            continue
+        if any(start <= e.start_char < end for e in events):
+            continue
+        if head.label_ == "COUNT" and not DEAL_NOUN.search(head.text):
+            continue
+        if head.label_ == "MONEY" and NOT_A_HEAD.search(text[max(0, key[0] - 30) : key[0]]):
+            continue
+        p_start, p_end = spans[si - 1]
+        before = [e for e in events if p_start <= e.start_char < p_end]
+        if not before:
+            continue
+
+        def group_of(e) -> object:
+            return group.get((e.start_char, e.end_char), (e.start_char, e.end_char))
+
+        noun = _type_word(anaphor["noun"])
+        typed = [e for e in before if _type_word(e.text) == noun]
+        if typed:
+            chosen = {group_of(e) for e in typed}
+            if len(chosen) > 1:
+                continue
+            (target_group,) = chosen
+        elif noun in GENERIC_NOUNS:
+            target_group = group_of(before[0])
+        else:
+            continue
+        tail = [e for e in before if group_of(e) == target_group][-1]
+        added.append(
+            {
+                "label": "SIGNED_AT",
+                "head": list(key),
+                "tail": [tail.start_char, tail.end_char],
+                "score": None,
+                "rule": "anaphor",
+            }
+        )
+    return relations + added if added else relations
