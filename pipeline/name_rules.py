@@ -169,3 +169,38 @@ def names_nothing(span: Span) -> bool:
         generic = all(t.lower_ in GENERIC_EVENT_WORDS for t in span)
         return (generic and any(t.is_lower for t in span)) or _is_theme(span)
     return False
+
+
+_NAME_JOINERS = frozenset(("of", "and", "for", "the", "&", "on", "in", "de", "-"))
+
+
+def _initials_match(tokens: list[Token], acronym: str) -> bool:
+    letters = [c for c in acronym if c.isupper()]
+    initials = [t.text[0] for t in tokens if t.text not in _NAME_JOINERS]
+    return len(letters) >= 2 and initials == letters
+
+
+def defined_organisations(ents: list[Span]) -> list[Span]:
+    """ORG names defined by the acronym after them that the NER left out: `African
+    Development Bank (AfDB)` where only `AfDB` is an ORG (guidelines 101). The name is the
+    shortest run of capitalised words (with `of`, `and` ... between them) right before the
+    bracket whose initials are the acronym's capitals, taken only where no entity is."""
+    if not ents:
+        return []
+    doc = ents[0].doc
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    found = []
+    for ent in ents:
+        if ent.label_ != "ORG" or len(ent) != 1 or ent.start < 3:
+            continue
+        if doc[ent.start - 1].text != "(" or not ent.text[:1].isupper():
+            continue
+        end = ent.start - 1
+        for start in range(end - 1, max(end - 9, -1), -1):
+            token = doc[start]
+            if start in taken or not (token.text[:1].isupper() or token.text in _NAME_JOINERS):
+                break
+            if token.text[:1].isupper() and _initials_match(list(doc[start:end]), ent.text):
+                found.append(Span(doc, start, end, label="ORG"))
+                break
+    return found

@@ -20,7 +20,12 @@ from spacy.tokens import Doc, Span
 from spacy.training import Corpus, Example
 from spacy.util import registry
 
-from pressdeals.pipeline.name_rules import CALENDAR, names_nothing, without_description
+from pressdeals.pipeline.name_rules import (
+    CALENDAR,
+    defined_organisations,
+    names_nothing,
+    without_description,
+)
 from pressdeals.schema import ENTITY_LABELS
 
 # en_core_web_sm/md labels kept as auxiliary NER labels (CARDINAL, MONEY, ORG, GPE and EVENT
@@ -409,6 +414,9 @@ class EntityFilter:
             taken = {i for ent in keep for i in range(ent.start, ent.end)}
             extended = [with_topic(with_edition(ent, taken), taken) for ent in keep]
             changed |= any(a is not b for a, b in zip(extended, keep, strict=True))
+            defined = defined_organisations(extended)
+            changed |= bool(defined)
+            extended += defined
             joined = join_split_quantities(extended)
             # a COUNT with no number in it after the joining (`transactions, transactions`)
             # counts nothing: no COUNT in the training data and gold lacks a number

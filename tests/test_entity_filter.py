@@ -265,3 +265,18 @@ def test_the_topic_after_forum_on_joins_the_event_but_a_date_does_not():
         ("Delta Forum", "EVENT"),
         ("Hill Conference for Trade and Investment", "EVENT"),
     ]
+
+
+def test_an_organisation_defined_by_its_acronym_is_tagged_in_full():
+    text = (
+        "Loans from the Nile Development Bank (NDB), the Bank of Lakes (BoL) and the World "
+        "Forum (WEF) followed."
+    )
+    spans = [("NDB", "ORG"), ("BoL", "ORG"), ("WEF", "ORG")]
+    assert _filtered(text, spans, NAMES) == [
+        ("Nile Development Bank", "ORG"),
+        ("NDB", "ORG"),
+        ("Bank of Lakes", "ORG"),
+        ("BoL", "ORG"),
+        ("WEF", "ORG"),  # the initials W F are not W E F
+    ]
