@@ -310,6 +310,62 @@ NOT_OF_AMOUNT_START = frozenset(("multiple", "several", "various", "numerous", "
 SPREAD_VERBS = frozenset(("split", "spread", "divided", "distributed", "shared", "spanning"))
 
 
+# approximators the schema keeps inside a MONEY or COUNT (guideline 20), longest first
+LEADING_APPROXIMATORS = sorted(
+    (
+        tuple(a.split())
+        for a in (
+            "more than",
+            "up to",
+            "close to",
+            "at least",
+            "in excess of",
+            "upwards of",
+            "as many as",
+            "as much as",
+            "over",
+            "about",
+            "approximately",
+            "nearly",
+            "around",
+            "almost",
+            "roughly",
+            "some",
+        )
+    ),
+    key=len,
+    reverse=True,
+)
+
+
+# words after which `over` is an approximator (elsewhere often a preposition)
+OVER_AFTER = frozenset(
+    ("worth", "of", "at", "valued", "totalling", "totaling", "signed", "inked", "reached")
+    + ("attracted", "secured", "with", "for", "to", "by", ",", "(", "-", "–", "—", ":", ".")
+)
+
+
+def with_approximator(span: Span, taken: set[int]) -> Span:
+    """A MONEY or COUNT with the approximator just before it that the NER left out (`[About
+    $14 billion] worth of contracts`); `taken`: tokens of other entities, never absorbed."""
+    if span.label_ not in ("MONEY", "COUNT"):
+        return span
+    doc = span.doc
+    first = tuple(t.lower_ for t in span[:3])
+    if any(first[: len(words)] == words for words in LEADING_APPROXIMATORS):
+        return span  # has one (`asked about [roughly 600 cars]`)
+    for words in LEADING_APPROXIMATORS:
+        start = span.start - len(words)
+        if start < 0 or any(i in taken for i in range(start, span.start)):
+            continue
+        if tuple(t.lower_ for t in doc[start : span.start]) != words:
+            continue
+        if words == ("over",) and start > 0 and doc[start - 1].lower_ not in OVER_AFTER:
+            return span  # `split over 11 contracts`, `talks over two projects`
+        return Span(doc, start, span.end, label=span.label_)
+    return span
+
+
 def amount_edges(span: Span) -> Span | None:
     """A MONEY without a deal noun after its currency or a vague quantifier before it; a
     COUNT without the preposition `over` of `split over N contracts`."""
@@ -412,7 +468,10 @@ class EntityFilter:
                 keep += parts
         if self.trim:
             taken = {i for ent in keep for i in range(ent.start, ent.end)}
-            extended = [with_topic(with_edition(ent, taken), taken) for ent in keep]
+            extended = [
+                with_approximator(with_topic(with_edition(ent, taken), taken), taken)
+                for ent in keep
+            ]
             changed |= any(a is not b for a, b in zip(extended, keep, strict=True))
             defined = defined_organisations(extended)
             changed |= bool(defined)

@@ -280,3 +280,13 @@ def test_an_organisation_defined_by_its_acronym_is_tagged_in_full():
         ("BoL", "ORG"),
         ("WEF", "ORG"),  # the initials W F are not W E F
     ]
+
+
+def test_a_leading_approximator_joins_its_quantity_but_a_preposition_does_not():
+    text = "About $14 billion (about 2 billion euros) came; talks over two projects went on."
+    spans = [("$14 billion", "MONEY"), ("2 billion euros", "MONEY"), ("two projects", "COUNT")]
+    assert _filtered(text, spans) == [
+        ("About $14 billion", "MONEY"),
+        ("about 2 billion euros", "MONEY"),
+        ("two projects", "COUNT"),
+    ]
