@@ -130,9 +130,10 @@ THEME_AFTER = re.compile(r"^\s*[\"”’'`]?,?\s+as\s+(?:its|the|their)\s+(?:the
 
 
 def _is_theme(span: Span) -> bool:
-    text = span.doc.text
-    before = text[max(0, span.start_char - 40) : span.start_char]
-    after = text[span.end_char : span.end_char + 40]
+    # the text a few tokens either side (`doc.text` would rebuild the whole document)
+    doc = span.doc
+    before = doc[max(0, span.start - 6) : span.start].text_with_ws
+    after = span[-1].whitespace_ + doc[span.end : span.end + 6].text_with_ws
     return bool(THEME_BEFORE.search(before) or THEME_AFTER.search(after))
 
 

@@ -338,6 +338,7 @@ LEADING_APPROXIMATORS = sorted(
 )
 
 
+APPROXIMATOR_ENDS = frozenset(words[-1] for words in LEADING_APPROXIMATORS)
 # words after which `over` is an approximator (elsewhere often a preposition)
 OVER_AFTER = frozenset(
     ("worth", "of", "at", "valued", "totalling", "totaling", "signed", "inked", "reached")
@@ -348,9 +349,11 @@ OVER_AFTER = frozenset(
 def with_approximator(span: Span, taken: set[int]) -> Span:
     """A MONEY or COUNT with the approximator just before it that the NER left out (`[About
     $14 billion] worth of contracts`); `taken`: tokens of other entities, never absorbed."""
-    if span.label_ not in ("MONEY", "COUNT"):
+    if span.label_ not in ("MONEY", "COUNT") or span.start == 0:
         return span
     doc = span.doc
+    if doc[span.start - 1].lower_ not in APPROXIMATOR_ENDS:
+        return span  # most quantities: no approximator word just before
     first = tuple(t.lower_ for t in span[:3])
     if any(first[: len(words)] == words for words in LEADING_APPROXIMATORS):
         return span  # has one (`asked about [roughly 600 cars]`)
