@@ -59,6 +59,7 @@ EXPERIMENTS = (
     ("experiment: + batches ap-aq (dropped: realdev facts 0.65)", "cpu_sm_r7"),
     ("experiment: + batches ap-aq, seed 1 (dropped: seeds entities 0.895)", "cpu_sm_r8"),
     ("experiment: + batches ar-as, seed 0 (dropped: realdev relations)", "cpu_sm_r9"),
+    ("experiment: 2.4.0's data and config, seed 3 (dropped: realdev, seeds)", "cpu_sm_r11"),
     ("earlier: shipped 2.0.0 (relation model v2, batches A-Z)", "cpu_sm_noreh"),
     ("last round: cpu_sm + pseudo-rehearsal (dropped)", "cpu_sm"),
     ("last round: cpu_md, vectors + rehearsal (dropped)", "cpu_md"),
