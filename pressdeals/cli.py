@@ -513,11 +513,14 @@ def rescore() -> None:
     """Score the shipped model again on dev, realdev and the seeds with the current pipeline
     rules and write the figures to its meta.json (after a change of rules or of dev)."""
     need_train_extra()
-    from pressdeals.paths import SHIPPED_MODEL
+    from pressdeals import paths
     from pressdeals.training.ship import rescore_shipped
 
-    rescore_shipped(SHIPPED_MODEL, echo=typer.echo)
-    typer.echo(f"rescored {SHIPPED_MODEL / 'meta.json'}")
+    target = paths.SHIPPED_MODEL
+    if not (target / "meta.json").exists():
+        _fail(f"{target}: no shipped model to rescore (ship one with `pressdeals ship`)", 1)
+    rescore_shipped(target, echo=typer.echo)
+    typer.echo(f"rescored {target / 'meta.json'}")
 
 
 def main() -> None:  # pragma: no cover

@@ -62,3 +62,16 @@ def test_rescore_writes_current_scores_and_keeps_weights_threshold_and_version(
     assert scores["relation_threshold"] == meta["pressdeals_scores"]["relation_threshold"]
     assert after["version"] == meta["version"]
     assert (target / "ner" / "model").read_bytes() == (SHIPPED_MODEL / "ner" / "model").read_bytes()
+
+
+def test_rescore_without_a_shipped_model_says_so_in_one_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pressdeals import paths
+    from pressdeals.cli import app
+
+    monkeypatch.setattr(paths, "SHIPPED_MODEL", tmp_path / "none")
+    result = CliRunner().invoke(app, ["rescore"])
+    assert result.exit_code == 1
+    assert "no shipped model to rescore" in result.output
+    assert "Traceback" not in result.output
