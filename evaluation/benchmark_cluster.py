@@ -62,8 +62,9 @@ def _run(args: list[str]) -> dict:
     return {"wall_s": round(wall, 1), "tag_s": seconds, "words": words}
 
 
-def _same_records(reference: Path, dataset: Path) -> tuple[int, int]:
-    """(records compared, records that differ) of a JSONL output and a dataset."""
+def _same_records(reference: Path, dataset: Path) -> tuple[int, list[dict]]:
+    """(records compared, the records that differ) of a JSONL output and a dataset; each
+    difference names the record and, per differing key, what only one side has."""
     import pyarrow.parquet as pq
 
     from pressdeals.cluster import row_record
@@ -73,13 +74,32 @@ def _same_records(reference: Path, dataset: Path) -> tuple[int, int]:
         for line in fh:
             record = json.loads(line)
             expected[record["id"]] = record
-    seen, differ = 0, 0
+    seen, differ = 0, []
     for part in sorted((dataset / "records").glob("part-*.parquet")):
         for row in pq.read_table(part).to_pylist():
             record = row_record(row)
             seen += 1
-            differ += expected.pop(record["id"], None) != record
-    return seen, differ + len(expected)
+            want = expected.pop(record["id"], None)
+            if want is None:
+                differ.append({"id": record["id"], "why": "not in the reference"})
+            elif want != record:
+                differ.append({"id": record["id"], **_difference(want, record)})
+    differ += [{"id": key, "why": "missing"} for key in expected]
+    return seen, differ
+
+
+def _difference(want: dict, got: dict) -> dict:
+    """Per differing key: the reference's and the dataset's value (for lists, only the
+    items that one side lacks)."""
+    out = {}
+    for key in sorted(set(want) | set(got)):
+        a, b = want.get(key), got.get(key)
+        if a == b:
+            continue
+        if isinstance(a, list) and isinstance(b, list):
+            a, b = [x for x in a if x not in b], [x for x in b if x not in a]
+        out[key] = {"reference": a, "dask": b}
+    return out
 
 
 def main() -> None:
@@ -102,7 +122,8 @@ def main() -> None:
                  "--partition-size", str(args.partition_size)]
             )
             seen, differ = _same_records(baseline, out)
-            runs[f"dask_w{workers}"] |= {"records": seen, "differ": differ}
+            runs[f"dask_w{workers}"] |= {"records": seen, "differ": len(differ),
+                                         "differences": differ[:10]}
             print(f"dask {workers} workers", runs[f"dask_w{workers}"], flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

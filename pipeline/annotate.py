@@ -105,18 +105,19 @@ def annotate(
     # pairs them with the docs coming back
     waiting: deque[tuple[str, str, _Mapping]] = deque()
 
-    def flat_texts() -> Iterator[str]:
+    def flat_texts() -> Iterator[tuple[str, int]]:
         for doc_id, text in docs:
             mapping = _Mapping(text)
             waiting.append((doc_id, text, mapping))
-            yield mapping.flat
+            yield mapping.flat, len(text)
 
     # one process: tag in blocks inside spaCy memory zones, so the strings and lexemes that
     # each block adds to the vocab (every new number, name...) are freed and memory stays flat
     texts = flat_texts()
     while block := list(islice(texts, ZONE_DOCS)):
         with _zone(nlp, len(block)):
-            for batch in _batches(block, batch_size):
+            for start, end in batch_plan([n for _, n in block], batch_size):
+                batch = [flat for flat, _ in block[start:end]]
                 for doc in nlp.pipe(batch, batch_size=batch_size):
                     doc_id, text, mapping = waiting.popleft()
                     yield _read_doc(doc, doc_id, text, mapping, label_map)
@@ -132,21 +133,27 @@ def _zone(nlp: Language, n_docs: int) -> AbstractContextManager:
     return nullcontext()
 
 
-def _batches(texts: list[str], batch_size: int) -> Iterator[list[str]]:
-    """`texts` in batches of `batch_size`, cut earlier where a batch would pass `BATCH_CHARS`:
-    a batch's working memory grows with its characters (the NER's about 3 KB each), so a run
-    of long documents (or the parts of a split one) keeps memory flat. Batches of ordinary
-    releases are the plain `batch_size` ones."""
-    batch: list[str] = []
-    chars = 0
-    for text in texts:
-        if batch and (len(batch) >= batch_size or chars + len(text) > BATCH_CHARS):
-            yield batch
-            batch, chars = [], 0
-        batch.append(text)
-        chars += len(text)
-    if batch:
-        yield batch
+def batch_plan(lengths: list[int], batch_size: int) -> list[tuple[int, int]]:
+    """The `nlp.pipe` batches of a block of texts of these `lengths` (characters of the
+    original texts), as (start, end) index ranges: `batch_size` texts, cut earlier where a
+    batch would pass `BATCH_CHARS`. A batch's working memory grows with its characters (the
+    NER's about 3 KB each), so a run of long documents (or the parts of a split one) keeps
+    memory flat; batches of ordinary releases are the plain `batch_size` ones.
+
+    Every path (one process, worker processes, Dask partitions) cuts its batches with this
+    plan from the start of a block of `ZONE_DOCS` texts: the matrix products' results for a
+    text depend in their last bits on the batch it sits in (BLAS kernels sum in an order that
+    depends on the matrix's shape), so the same batches give the same scores to the bit."""
+    plan: list[tuple[int, int]] = []
+    start, chars = 0, 0
+    for i, n in enumerate(lengths):
+        if i > start and (i - start >= batch_size or chars + n > BATCH_CHARS):
+            plan.append((start, i))
+            start, chars = i, 0
+        chars += n
+    if start < len(lengths):
+        plan.append((start, len(lengths)))
+    return plan
 
 
 def annotate_with_gold_entities(

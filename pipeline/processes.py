@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from thinc.backends.ops import Ops
 
 from pressdeals.backend import one_blas_thread
 from pressdeals.document import AnnotatedDoc
-from pressdeals.pipeline.annotate import BATCH_CHARS, annotate
+from pressdeals.pipeline.annotate import BATCH_CHARS, ZONE_DOCS, annotate, batch_plan
 
 CHUNK_BATCHES = 4  # a chunk is up to 4 batches: big enough that IPC is a small cost
 CHUNK_CHARS = 4 * BATCH_CHARS  # ... and at most this many characters, whatever the documents
@@ -126,16 +127,21 @@ def _tag_chunk(
 
 
 def _chunks(docs: Iterable[tuple[str, str]], batch_size: int) -> Iterator[list[tuple[str, str]]]:
-    chunk: list[tuple[str, str]] = []
-    chars, most = 0, CHUNK_BATCHES * batch_size
-    for doc in docs:
-        if chunk and (len(chunk) >= most or chars + len(doc[1]) > CHUNK_CHARS):
-            yield chunk
-            chunk, chars = [], 0
-        chunk.append(doc)
-        chars += len(doc[1])
-    if chunk:
-        yield chunk
+    """Chunks of whole batches of the one-process plan (`annotate.batch_plan` over blocks of
+    `ZONE_DOCS` documents), never across a block: a worker cuts a chunk into the same
+    batches again, so every document is tagged in the batch it has with one process and the
+    records are the same to the last digit."""
+    stream = iter(docs)
+    while block := list(islice(stream, ZONE_DOCS)):
+        chunk_start, chunk_batches, chars = 0, 0, 0
+        for start, end in batch_plan([len(text) for _, text in block], batch_size):
+            size = sum(len(text) for _, text in block[start:end])
+            if chunk_batches and (chunk_batches >= CHUNK_BATCHES or chars + size > CHUNK_CHARS):
+                yield block[chunk_start:start]
+                chunk_start, chunk_batches, chars = start, 0, 0
+            chunk_batches += 1
+            chars += size
+        yield block[chunk_start:]
 
 
 def _death(processes: dict[int, Any]) -> str:

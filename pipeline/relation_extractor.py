@@ -198,6 +198,29 @@ def get_candidates(
     return cands
 
 
+# `10-billion-yuan orders`, `two $5-million contracts`: a compound amount before plural deals
+PLURAL_DEALS = frozenset(
+    ("deals", "orders", "contracts", "agreements", "projects", "mous", "transactions", "pacts")
+)
+
+
+def per_item_amounts(doc: Doc) -> set[tuple[int, int]]:
+    """MONEY spans that give the size of each of several deals, not a total (guidelines
+    104): a hyphenated amount before a plural deal noun (`Multiple 10-billion-yuan orders
+    signed ...`). They head and take no relation, as thresholds take none."""
+    found = set()
+    for ent in doc.ents:
+        if ent.label_ != "MONEY" or "-" not in ent.text or ent.text.endswith("-"):
+            continue
+        following = doc[ent.end : ent.end + 3]
+        if any(t.lower_ in PLURAL_DEALS for t in following[:1]) or (
+            len(following) >= 2 and following[1].lower_ in PLURAL_DEALS
+            and following[0].is_alpha and following[0].lower_ not in ("of", "in", "worth")
+        ):
+            found.add((ent.start_char, ent.end_char))
+    return found
+
+
 def _char_key(doc: Doc, cand: Candidate) -> tuple[int, int, int, int]:
     hs, he, ts, te = cand[:4]
     return (
@@ -290,6 +313,12 @@ class RelationExtractor(TrainablePipe):
                             "score": round(score, 4),
                         }
                     )
+            sizes = per_item_amounts(doc)
+            if sizes:
+                relations = [
+                    r for r in relations
+                    if tuple(r["head"]) not in sizes and tuple(r["tail"]) not in sizes
+                ]
             # the schema's cross-sentence SIGNED_AT through an anaphor, by rule
             doc._.relations = link_anaphoric_signings(doc, relations)
 

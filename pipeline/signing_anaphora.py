@@ -11,6 +11,11 @@ adds them by rule where it left a signed count or amount unlinked:
 - the previous sentence, a body sentence, names the event: the one whose type word the
   anaphor repeats (`the fair` -> `... Fair`), or for `the event`, `the gathering` ... its only
   event, or the first one named; SIGNED_AT goes to that event's nearest mention there.
+
+The mirror case (guidelines 103): the head's sentence reports the signing and names no
+event, and the next sentence goes on about the same things by a definite noun phrase and
+names the event: `The two countries signed 16 agreements worth $600 million. The agreements
+were signed on the sidelines of the X Forum.` -> SIGNED_AT(16 agreements -> X Forum).
 """
 
 from __future__ import annotations
@@ -34,6 +39,17 @@ ANAPHOR = re.compile(
     r"\b(?:at|during|on the sidelines of|in the course of)\s+(?:the|this year's|this)\s+"
     r"(?:[\w-]+\s+){0,2}?(?P<noun>event|fair|expo|exposition|summit|forum|conference|meet|"
     r"meeting|convention|show|exhibition|gathering|session)\b",
+    re.IGNORECASE,
+)
+# `The agreements were signed on the sidelines of`: a definite reference to signed things,
+# then the preposition that the event follows
+BACK_REFERENCE = re.compile(
+    r"^\W*(?:the|these|those|all (?:the|these|of the)|both)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?P<noun>projects?|deals?|agreements?|contracts?|mous?|memorand\w*|transactions?|"
+    r"orders?|documents?|accords?|pacts?)\b[^.;:]*?\b(?:were|was|have been|had been)\s+"
+    r"(?:\w+\s+)?(?:signed|inked|sealed|concluded|clinched|struck|penned|exchanged)\s+"
+    r"(?:\w+\s+)?(?:at|during|on the sidelines of|on the margins of|in the course of)\s+"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
 GENERIC_NOUNS = frozenset(("event", "gathering", "meeting", "meet", "show", "session"))
@@ -72,7 +88,8 @@ def link_anaphoric_signings(doc: Doc, relations: list[dict]) -> list[dict]:
 
     signed = {tuple(r["head"]) for r in relations if r["label"] == "SIGNED_AT"}
     value_tails = {tuple(r["tail"]) for r in relations if r["label"] == "VALUE"}
-    added = []
+    added = _back_references(text, ents, spans, headings, sentence, signed | value_tails)
+    signed |= {tuple(r["head"]) for r in added}
     for head in ents:
         key = (head.start_char, head.end_char)
         if head.label_ == "EVENT" or key in signed or key in value_tails:
@@ -121,3 +138,58 @@ def link_anaphoric_signings(doc: Doc, relations: list[dict]) -> list[dict]:
             }
         )
     return relations + added if added else relations
+
+
+def _signed_head(head, text: str, sent: str) -> bool:
+    """`head` (in the sentence `sent`) is a count of deals or an amount that `sent` reports
+    as signed, not planned, and not a conversion or threshold."""
+    if not SIGNING.search(sent) or NOT_SIGNED.search(sent):
+        return False
+    if head.label_ == "COUNT":
+        return bool(DEAL_NOUN.search(head.text))
+    before = text[max(0, head.start_char - 30) : head.start_char]
+    return not NOT_A_HEAD.search(before)
+
+
+def _back_references(text: str, ents, spans, headings, sentence, taken: set) -> list[dict]:
+    """SIGNED_AT for a signed head whose sentence names no event, where the next sentence
+    begins `The agreements were signed at <EVENT>` (guidelines 103). One head per sentence:
+    the first unlinked count (or, without one, amount) of the sentence."""
+    added: list[dict] = []
+    done: set[int] = set()
+    for head in ents:
+        key = (head.start_char, head.end_char)
+        if head.label_ == "EVENT" or key in taken:
+            continue
+        si = sentence(head.start_char)
+        if si in done or si < 0 or si + 1 >= len(spans) or headings[si] or headings[si + 1]:
+            continue
+        start, end = spans[si]
+        n_start, n_end = spans[si + 1]
+        in_sentence = [e for e in ents if start <= e.start_char < end]
+        if any(e.label_ == "EVENT" for e in in_sentence):
+            continue
+        # the sentence's first count heads it; an amount only where there is no count
+        counts = [e for e in in_sentence if e.label_ == "COUNT"]
+        if head.label_ == "MONEY" and counts or head.label_ == "COUNT" and head != counts[0]:
+            continue
+        if not _signed_head(head, text, text[start:end]):
+            continue
+        following = [e for e in ents if n_start <= e.start_char < n_end]
+        if not following or following[0].label_ != "EVENT":
+            continue  # the next sentence must name the event before any count or amount
+        event = following[0]
+        lead = text[n_start : event.start_char]
+        if not BACK_REFERENCE.search(lead) or NOT_SIGNED.search(lead):
+            continue
+        done.add(si)
+        added.append(
+            {
+                "label": "SIGNED_AT",
+                "head": list(key),
+                "tail": [event.start_char, event.end_char],
+                "score": None,
+                "rule": "back reference",
+            }
+        )
+    return added

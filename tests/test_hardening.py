@@ -203,13 +203,36 @@ def test_split_text_always_advances():
 
 
 def test_batches_stop_at_a_character_budget():
-    from pressdeals.pipeline.annotate import BATCH_CHARS, _batches
+    from pressdeals.pipeline.annotate import BATCH_CHARS, batch_plan
 
-    short = ["x" * 100] * 10
-    assert [len(b) for b in _batches(short, 4)] == [4, 4, 2]  # plain batch_size batches
-    long = ["x" * (BATCH_CHARS // 3)] * 7
-    assert [len(b) for b in _batches(long, 64)] == [3, 3, 1]
-    assert [len(b) for b in _batches(["x" * (2 * BATCH_CHARS)] * 2, 64)] == [1, 1]
+    def sizes(lengths: list[int], batch_size: int) -> list[int]:
+        return [end - start for start, end in batch_plan(lengths, batch_size)]
+
+    assert sizes([100] * 10, 4) == [4, 4, 2]  # plain batch_size batches
+    assert sizes([BATCH_CHARS // 3] * 7, 64) == [3, 3, 1]
+    assert sizes([2 * BATCH_CHARS] * 2, 64) == [1, 1]
+    assert batch_plan([], 4) == []
+
+
+def test_worker_chunks_are_whole_batches_of_the_one_process_plan():
+    """Worker processes get the batches one process would tag (same scores to the bit)."""
+    from pressdeals.pipeline.annotate import BATCH_CHARS, ZONE_DOCS, batch_plan
+    from pressdeals.pipeline.processes import _chunks
+
+    lengths = [(i * 7919) % (BATCH_CHARS // 8) + 50 for i in range(ZONE_DOCS + 700)]
+    docs = [(str(i), "x" * n) for i, n in enumerate(lengths)]
+    expected = [
+        (block + start, block + end)
+        for block in range(0, len(lengths), ZONE_DOCS)
+        for start, end in batch_plan(lengths[block : block + ZONE_DOCS], 64)
+    ]
+    got, offset = [], 0
+    for chunk in _chunks(docs, 64):
+        # the worker's own plan of its chunk, in stream positions
+        got += [(offset + s, offset + e) for s, e in batch_plan([len(t) for _, t in chunk], 64)]
+        offset += len(chunk)
+    assert offset == len(docs)
+    assert got == expected
 
 
 def test_a_long_document_is_tagged_in_parts_like_the_whole(tmp_path):

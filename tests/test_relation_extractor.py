@@ -223,3 +223,32 @@ def test_pooled_regions_and_their_gradient_match_a_plain_mean():
                 expected_d[s:e] += d_out[row, 4 * k : 4 * k + 4] / (e - s)
     assert n_regions == 7
     numpy.testing.assert_allclose(seen["d"], expected_d, atol=1e-5)
+
+
+def test_a_per_item_amount_takes_no_relation():
+    """Guidelines 104: `Multiple 10-billion-yuan orders` gives each order's size, no total."""
+    import numpy
+
+    from pressdeals.pipeline.relation_extractor import get_candidates, per_item_amounts
+
+    nlp = make_nlp()
+    pipe = nlp.get_pipe("relation_extractor")
+    text = (
+        "Multiple [10-billion-yuan]{MONEY} orders were signed at the [Lagos Fair]{EVENT}, "
+        "and [12 projects]{COUNT} worth [$3 billion]{MONEY} too.\n"
+    )
+    doc = to_spacy(parse_inline(text, "x"), nlp)
+    assert {doc.text[s:e] for s, e in per_item_amounts(doc)} == {"10-billion-yuan"}
+    cands = get_candidates(doc, doc.ents)
+    # every candidate scores 1.0 for every label: only the rule can leave one out
+    pipe.set_annotations([doc], ([(doc, cands)], numpy.ones((len(cands), len(pipe.labels)))))
+    linked = {doc.text[slice(*r["head"])] for r in doc._.relations}
+    linked |= {doc.text[slice(*r["tail"])] for r in doc._.relations}
+    assert "10-billion-yuan" not in linked and {"12 projects", "$3 billion"} <= linked
+    # a single deal's amount, an amount `in deals` and one `worth of` are totals
+    for kept in (
+        "A [10-billion-yuan]{MONEY} order was signed.\n",
+        "Firms sealed [P14.2-B]{MONEY} in deals.\n",
+        "The forum signed [96-billion-yuan]{MONEY} worth of deals.\n",
+    ):
+        assert per_item_amounts(to_spacy(parse_inline(kept, "y"), nlp)) == set(), kept

@@ -74,3 +74,50 @@ def test_no_link_for_plans_for_linked_heads_for_headings_or_events_in_the_senten
     assert ("SIGNED_AT", "40 projects", "5th Lake Fair") not in _links(
         text, present, VALUE + already
     )
+
+
+def test_a_back_reference_in_the_next_sentence_names_the_event():
+    """Guidelines 103: `The agreements were signed at <EVENT>` after the signed count."""
+    text = (
+        "The two provinces signed 40 projects worth 2 billion yuan on Monday. The projects "
+        "were signed on the sidelines of the Hill Forum held in the capital."
+    )
+    ents = [("40 projects", "COUNT"), ("2 billion yuan", "MONEY"), ("Hill Forum", "EVENT")]
+    assert _links(text, ents, VALUE) == {
+        ("VALUE", "40 projects", "2 billion yuan"),
+        ("SIGNED_AT", "40 projects", "Hill Forum"),  # the count heads, not its value
+    }
+    # an amount heads where the sentence has no count
+    alone = text.replace("40 projects worth ", "deals worth ").replace("The projects", "The deals")
+    got = _links(alone, [("2 billion yuan", "MONEY"), ("Hill Forum", "EVENT")])
+    assert got == {("SIGNED_AT", "2 billion yuan", "Hill Forum")}
+
+
+def test_no_back_reference_for_plans_new_figures_events_in_the_sentence_or_other_phrasing():
+    ents = [("40 projects", "COUNT"), ("2 billion yuan", "MONEY"), ("Hill Forum", "EVENT")]
+    cases = [
+        # the first sentence does not report a signing
+        "The provinces expect to sign 40 projects worth 2 billion yuan. The projects were "
+        "signed at the Hill Forum.",
+        # the next sentence is not about the same things
+        "The provinces signed 40 projects worth 2 billion yuan. Officials spoke at the Hill "
+        "Forum.",
+        # the next sentence plans rather than reports
+        "The provinces signed 40 projects worth 2 billion yuan. The projects will be signed "
+        "at the Hill Forum.",
+        # the head's sentence names an event itself (the model's job)
+        "The provinces signed 40 projects worth 2 billion yuan at the Lake Fair. The projects "
+        "were signed at the Hill Forum.",
+    ]
+    for text in cases:
+        present = [e for e in ents if e[0] in text]
+        if "Lake Fair" in text:
+            present.append(("Lake Fair", "EVENT"))
+        assert _links(text, present, VALUE) == {("VALUE", "40 projects", "2 billion yuan")}, text
+    # a new count or amount before the event: a new statement, not a back reference
+    text = (
+        "The provinces signed 40 projects worth 2 billion yuan. The deals, worth 300 million "
+        "dollars, were signed at the Hill Forum."
+    )
+    more = [*ents, ("300 million dollars", "MONEY")]
+    assert ("SIGNED_AT", "40 projects", "Hill Forum") not in _links(text, more, VALUE)
