@@ -21,8 +21,9 @@ were signed on the sidelines of the X Forum.` -> SIGNED_AT(16 agreements -> X Fo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pressdeals.pipeline.text import heading_flags, sentence_spans
 
@@ -100,13 +101,9 @@ def link_anaphoric_signings(doc: Doc, relations: list[dict]) -> list[dict]:
         start, end = spans[si]
         sent = text[start:end]
         anaphor = ANAPHOR.search(sent)
-        if anaphor is None or not SIGNING.search(sent) or NOT_SIGNED.search(sent):
+        if anaphor is None or not _signed_head(head, text, sent):
             continue
         if any(start <= e.start_char < end for e in events):
-            continue
-        if head.label_ == "COUNT" and not DEAL_NOUN.search(head.text):
-            continue
-        if head.label_ == "MONEY" and NOT_A_HEAD.search(text[max(0, key[0] - 30) : key[0]]):
             continue
         p_start, p_end = spans[si - 1]
         before = [e for e in events if p_start <= e.start_char < p_end]
@@ -140,7 +137,7 @@ def link_anaphoric_signings(doc: Doc, relations: list[dict]) -> list[dict]:
     return relations + added if added else relations
 
 
-def _signed_head(head, text: str, sent: str) -> bool:
+def _signed_head(head: Span, text: str, sent: str) -> bool:
     """`head` (in the sentence `sent`) is a count of deals or an amount that `sent` reports
     as signed, not planned, and not a conversion or threshold."""
     if not SIGNING.search(sent) or NOT_SIGNED.search(sent):
@@ -151,7 +148,14 @@ def _signed_head(head, text: str, sent: str) -> bool:
     return not NOT_A_HEAD.search(before)
 
 
-def _back_references(text: str, ents, spans, headings, sentence, taken: set) -> list[dict]:
+def _back_references(
+    text: str,
+    ents: list[Span],
+    spans: list[tuple[int, int]],
+    headings: list[bool],
+    sentence: Callable[[int], int],
+    taken: set[tuple[int, int]],
+) -> list[dict]:
     """SIGNED_AT for a signed head whose sentence names no event, where the next sentence
     begins `The agreements were signed at <EVENT>` (guidelines 103). One head per sentence:
     the first unlinked count (or, without one, amount) of the sentence."""
