@@ -34,7 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pressdeals.document import Entity
-from pressdeals.pipeline.extensions import register_extensions
+from pressdeals.pipeline.extensions import doc_text, register_extensions
 
 register_extensions()
 
@@ -288,8 +288,8 @@ class EventAliases:
         self.propagate = propagate
 
     def __call__(self, doc: Doc) -> Doc:
-        # `doc.ents` and `doc.text` are rebuilt from the tokens on every access: read them once
-        ents, text = list(doc.ents), doc.text
+        # `doc.ents` is rebuilt from the tokens on every access: read it once
+        ents, text = list(doc.ents), doc_text(doc)
         if self.propagate and any(e.label_ == "EVENT" for e in ents):
             ents = self._propagate(doc, text, ents)
         events = [Entity(e.start_char, e.end_char, "EVENT") for e in ents if e.label_ == "EVENT"]

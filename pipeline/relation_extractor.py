@@ -27,7 +27,7 @@ from thinc.api import Config, Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
 from pressdeals.metrics import PRF
-from pressdeals.pipeline.extensions import register_extensions
+from pressdeals.pipeline.extensions import doc_text, register_extensions
 from pressdeals.pipeline.relation_model import BETWEEN_LABELS, Candidate, Instances
 from pressdeals.pipeline.signing_anaphora import link_anaphoric_signings
 from pressdeals.pipeline.text import heading_flags, sentence_spans
@@ -128,7 +128,7 @@ def make_relation_scorer() -> Callable[..., dict[str, Any]]:
 def sentence_ids(doc: Doc) -> tuple[list[int], list[bool]]:
     """Sentence index of each token, from the character-level sentence rules, and for each
     sentence whether it is a title or heading line."""
-    text = doc.text  # rebuilt from the tokens on every access
+    text = doc_text(doc)
     spans = sentence_spans(text)
     if not spans:
         return [0] * len(doc), []

@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span
 
+from pressdeals.pipeline.extensions import doc_text
 from pressdeals.pipeline.text import heading_flags, sentence_spans
 
 SIGNING = re.compile(
@@ -78,7 +79,7 @@ def link_anaphoric_signings(doc: Doc, relations: list[dict]) -> list[dict]:
     events = [e for e in ents if e.label_ == "EVENT"]
     if not events:
         return relations
-    text = doc.text
+    text = doc_text(doc)
     spans = sentence_spans(text)
     headings = heading_flags(text, spans)
     starts = [s for s, _ in spans]

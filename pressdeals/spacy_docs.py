@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from pressdeals.document import AnnotatedDoc, Entity, Relation
-from pressdeals.pipeline.extensions import register_extensions
+from pressdeals.pipeline.extensions import doc_text, register_extensions
 
 register_extensions()
 
@@ -73,7 +73,7 @@ def from_spacy(
     them); `to_original` maps `(start, end)` in `sdoc.text` to offsets in `text`, the original
     text the pipeline saw a transformed copy of (deal records' spans are moved too).
     """
-    text = sdoc.text if text is None else text
+    text = doc_text(sdoc) if text is None else text
     move = to_original or (lambda start, end: (start, end))
     entities: dict[tuple[int, int], Entity] = {}
     for span in sdoc.ents:

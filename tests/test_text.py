@@ -87,3 +87,18 @@ def test_per_text_caches_stay_within_their_character_budget(monkeypatch):
         assert 0 < cache.chars <= 100
         assert cache.chars == sum(len(t) for t in cache.held)
     text_rules.clear_text_cache()
+
+
+def test_doc_text_is_joined_once_per_doc_and_forgotten_with_it(blank):
+    import gc
+
+    from pressdeals.pipeline import extensions
+
+    doc = blank("Twelve deals were signed at the Lagos Fair.\nThey are worth $3 billion.")
+    first = extensions.doc_text(doc)
+    assert first == doc.text
+    assert extensions.doc_text(doc) is first  # spaCy's doc.text is a new string each time
+    assert extensions.doc_text(blank("Another text.")) == "Another text."
+    del doc
+    gc.collect()
+    assert "Twelve deals" not in "".join(extensions._texts.values())
