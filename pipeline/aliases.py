@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -71,6 +72,12 @@ def _words(name: str) -> list[str]:
     return [w for w in _WORD.findall(name.replace("'s", "")) if w]
 
 
+# The name functions below are pure and called for every pair of a document's event names
+# (the same few names over and over): each keeps its recent answers.
+NAME_CACHE = 4096
+
+
+@lru_cache(maxsize=NAME_CACHE)
 def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """(base words lowercased, edition markers) of an event name: `6th CIIE 2023` ->
     (("ciie",), {"6th", "2023"})."""
@@ -87,6 +94,7 @@ def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(base), frozenset(edition)
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def is_acronym(name: str) -> bool:
     base, _ = name_parts(name)
     words = [w for w in _words(name) if w.lower() in base]
@@ -97,7 +105,8 @@ def is_acronym(name: str) -> bool:
     )
 
 
-def _initials(name: str) -> set[str]:
+@lru_cache(maxsize=NAME_CACHE)
+def _initials(name: str) -> frozenset[str]:
     """Possible acronyms of a name: initials of its content words, with or without the
     small words, splitting hyphenated words or not."""
     base, _ = name_parts(name)
@@ -112,7 +121,7 @@ def _initials(name: str) -> set[str]:
             letters = [w[0] for w in words if keep_stop or w.lower() not in _STOP]
             if len(letters) >= 2:
                 out.add("".join(letters).upper())
-    return out
+    return frozenset(out)
 
 
 def _contained(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -120,7 +129,8 @@ def _contained(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return 0 < n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
-def _content_words(name: str) -> list[str]:
+@lru_cache(maxsize=NAME_CACHE)
+def _content_words(name: str) -> tuple[str, ...]:
     """The words of a name's base (no edition, no filler), in their written case, with
     hyphenated words split (`China-Arab` -> `China`, `Arab`)."""
     base = set(name_parts(name)[0])
@@ -130,9 +140,10 @@ def _content_words(name: str) -> list[str]:
         w = glued.group(1) if glued and not _YEAR.match(w) else w
         if w.lower() in base or (glued and w.lower() in base):
             words += [p for p in w.split("-") if p]
-    return words
+    return tuple(words)
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def abbreviates(short: str, long: str) -> int | None:
     """How many words of `long` a shortened form `short` skips, or None when it is no
     shortened form: its words, in order and starting with the first, are words of `long` (or

@@ -102,8 +102,10 @@ def trim_quotes(span: Span) -> Span | None:
     as in `20 "deal rooms"`); None if nothing but quotes is left."""
     start, end = span.start, span.end
     doc = span.doc
-    text = [t.text for t in doc[start:end]]
     quotes = OPENING_QUOTES | CLOSING_QUOTES
+    if end - start > 0 and doc[start].text not in quotes and doc[end - 1].text not in quotes:
+        return span  # most names: no quote at either edge
+    text = [t.text for t in doc[start:end]]
     first = text[0] if text else ""
     opens_pair = first in OPENING_QUOTES and any(t in CLOSING_QUOTES for t in text[1:])
     if first in quotes and not opens_pair:
