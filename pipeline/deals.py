@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -273,22 +274,28 @@ def _amount(record: dict) -> tuple[float | None, str | None]:
     return (None if amount is None else round(amount, 2)), value.get("currency")
 
 
-def _restates(fact: list[dict], record: dict) -> bool:
+# what `_restates` compares of a record: (event key, amount to the cent, currency, count)
+Said = tuple[str | None, float | None, str | None, Any]
+
+
+def _said(record: dict) -> Said:
+    return (_event_key(record), *_amount(record), record.get("count"))
+
+
+def _restates(fact: list[Said], said: Said) -> bool:
     """The schema's rule: same canonical event, and the same amount and currency with counts
     that agree or are missing on one side; or the same count where at most one of the two
     states an amount (`184 MoUs signed` in a title, `184 MoUs worth ...` in the body: decision
     49)."""
-    amount, currency = _amount(record)
-    count = record.get("count")
-    for other in fact:
-        o_count = other.get("count")
-        if _event_key(other) != _event_key(record):
+    event, amount, currency, count = said
+    for o_event, o_amount, o_currency, o_count in fact:
+        if o_event != event:
             return False
-        if amount is None or _amount(other)[0] is None:
+        if amount is None or o_amount is None:
             agree = count is not None and count == o_count
         else:
             counts_agree = None in (count, o_count) or count == o_count
-            agree = (amount, currency) == _amount(other) and counts_agree
+            agree = (amount, currency) == (o_amount, o_currency) and counts_agree
         if not agree:
             return False
     return True
@@ -298,12 +305,19 @@ def build_facts(doc: AnnotatedDoc, records: list[dict] | None = None) -> list[De
     """Merge the deal records of `doc` that restate one deal into facts, in text order."""
     records = build_deals(doc) if records is None else records
     clusters: list[list[dict]] = []
+    # a record restates only clusters of its own event (`_restates`): looking among those
+    # alone keeps a long document's cost linear in its events' deals, not quadratic in all
+    by_event: dict[str | None, list[tuple[list[dict], list[Said]]]] = {}
     for record in sorted(records, key=lambda r: r["head"]["start"]):
-        target = next((c for c in clusters if _restates(c, record)), None)
+        said = _said(record)
+        same_event = by_event.setdefault(said[0], [])
+        target = next((c for c in same_event if _restates(c[1], said)), None)
         if target is None:
             clusters.append([record])
+            same_event.append((clusters[-1], [said]))
         else:
-            target.append(record)
+            target[0].append(record)
+            target[1].append(said)
     facts = [_fact(i, cluster) for i, cluster in enumerate(clusters)]
     _link_parts(doc.text, facts, clusters)
     return facts
@@ -348,12 +362,13 @@ def _link_parts(text: str, facts: list[DealFact], clusters: list[list[dict]]) ->
     currency, is `part_of` the nearest such fact; so are consecutive facts whose counts or
     amounts add up exactly (amounts within 0.5%) to an earlier fact's."""
     sentences = sentence_spans(text)
+    sentence_starts = [s for s, _ in sentences]
     starts = [min(r["head"]["start"] for r in c) for c in clusters]
 
     def sentence_prefix(pos: int) -> str:
-        for s, e in sentences:
-            if s <= pos < e:
-                return text[s:pos]
+        i = bisect_right(sentence_starts, pos) - 1  # the last sentence starting at or before
+        if i >= 0 and pos < sentences[i][1]:
+            return text[sentences[i][0] : pos]
         return ""
 
     def larger(total: DealFact, part: DealFact) -> bool:

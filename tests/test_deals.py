@@ -123,3 +123,23 @@ def test_count_only_title_and_body_with_amount_are_one_fact():
     )
     facts = build_facts(d)
     assert len(facts) == 1 and facts[0].amount == 5e10 and facts[0].mentions == 2
+
+
+def test_a_deal_is_compared_only_with_the_deals_of_its_own_event(monkeypatch):
+    # a long document of many events stays linear: no record is held against another
+    # event's facts (before, each was compared with every fact so far)
+    from pressdeals.pipeline import deals
+
+    sentences, rels = [], []
+    for i in range(40):
+        sentences.append(
+            f"At the [Expo {i}]{{EVENT#e{i}}}, [{i + 2} projects]{{COUNT#c{i}}} were signed."
+        )
+        rels.append(f"SIGNED_AT c{i} e{i}")
+    d = doc(" ".join(sentences) + "\n=== relations\n" + "\n".join(rels) + "\n")
+    calls = []
+    restates = deals._restates
+    monkeypatch.setattr(deals, "_restates", lambda *a: calls.append(a) or restates(*a))
+    facts = build_facts(d)
+    assert [f.count for f in facts] == [i + 2 for i in range(40)]
+    assert calls == []
